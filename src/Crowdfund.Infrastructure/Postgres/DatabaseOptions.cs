@@ -1,0 +1,9 @@
+namespace Crowdfund.Infrastructure.Postgres;
+
+/// <summary>Where the system of record lives. Bound from <c>ConnectionStrings:Crowdfund</c>.</summary>
+public sealed class DatabaseOptions
+{
+    public const string ConnectionStringName = "Crowdfund";
+
+    public required string ConnectionString { get; init; }
+}
