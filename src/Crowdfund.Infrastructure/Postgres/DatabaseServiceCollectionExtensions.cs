@@ -14,6 +14,7 @@ public static class DatabaseServiceCollectionExtensions
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException(
                 $"Missing setting ConnectionStrings:{DatabaseOptions.ConnectionStringName} (or CROWDFUND_DB).");
+        DapperSetup.Configure();
         services.AddSingleton(new DatabaseOptions { ConnectionString = connectionString });
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton<Migrator>();
