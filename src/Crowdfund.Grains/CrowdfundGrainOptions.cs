@@ -1,0 +1,31 @@
+namespace Crowdfund.Grains;
+
+/// <summary>Timings of the grains, bound from configuration section "Crowdfund:Grains".</summary>
+public sealed class CrowdfundGrainOptions
+{
+    public const string Section = "Crowdfund:Grains";
+
+    /// <summary>How long a reservation holds its rewards before it expires unless confirmed.</summary>
+    public TimeSpan HoldWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Period of each live campaign's durable reminder: it checks the deadline and wakes the tiers so that their
+    /// holds expire even after a restart. Orleans does not accept reminder periods under one minute by default.
+    /// </summary>
+    public TimeSpan TickPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often a tier's expiry timer runs while it has reservations.</summary>
+    public TimeSpan ExpiryScanPeriod { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a tier gathers reservation changes before reporting them to its campaign in one snapshot.</summary>
+    public TimeSpan SnapshotDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+}
+
+/// <summary>
+/// The grains read the time through a keyed <see cref="TimeProvider"/>, so tests can move the domain's clock
+/// without moving the clock that Orleans' own timers and membership rely on.
+/// </summary>
+public static class DomainClock
+{
+    public const string Key = "crowdfund-domain";
+}
