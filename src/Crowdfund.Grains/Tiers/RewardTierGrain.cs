@@ -52,7 +52,8 @@ public sealed partial class RewardTierGrain(
 
     public async Task<PledgeResult> ReserveAsync(ReserveRequest request)
     {
-        if (campaign is null || tier is null) return Refuse(Refusal.TierNotFound);
+        if (campaign is null) return Refuse(Refusal.CampaignNotFound);
+        if (tier is null) return Refuse(Refusal.TierNotFound);
         if (!IsOpen()) return await ReplayOrAsync(request, Refusal.CampaignNotLive);
         var quote = QuoteFor(tier, request.Country, request.Quantity, out var refusal);
         if (quote is null) return Refuse(refusal);
@@ -222,6 +223,11 @@ public sealed partial class RewardTierGrain(
         // Only the definition and status can have changed (at launch, at the deadline); the pledges in memory
         // are this grain's own writes, so they stay.
         await LoadDefinitionAsync();
+        if (tier is null)
+        {
+            DeactivateOnIdle();
+            return;
+        }
         Report();
     }
 
