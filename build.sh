@@ -28,6 +28,18 @@ use_db() {
   DB="$(pg_url "$name")"
 }
 
+# Local secrets for the team API key and the pledge-token key, made once under the ignored .data folder.
+# Anywhere else they come from the environment (Crowdfund__TeamApiKey, Crowdfund__TokenSecret).
+dev_secrets() {
+  mkdir -p "$ROOT/.data"
+  local name
+  for name in team-api-key token-secret; do
+    [ -s "$ROOT/.data/$name" ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$ROOT/.data/$name")
+  done
+  export Crowdfund__TeamApiKey="${Crowdfund__TeamApiKey:-$(cat "$ROOT/.data/team-api-key")}"
+  export Crowdfund__TokenSecret="${Crowdfund__TokenSecret:-$(cat "$ROOT/.data/token-secret")}"
+}
+
 build() {
   need_dotnet
   dotnet build Crowdfund.sln -c "$CONFIG" -nologo -v q -clp:ErrorsOnly
@@ -52,7 +64,11 @@ case "$cmd" in
     export ConnectionStrings__Crowdfund="$DB"
     export Crowdfund__Silo__SiloPort=$((11111 + offset)) Crowdfund__Silo__GatewayPort=$((30000 + offset))
     export ASPNETCORE_URLS="http://127.0.0.1:$port"
+    dev_secrets
+    export Crowdfund__Seed__Demo=true Crowdfund__ManualConfirmation=true
     echo "Crowdfund: starting on http://127.0.0.1:$port (silo port $Crowdfund__Silo__SiloPort); Ctrl-C stops it."
+    echo "  public:  curl http://127.0.0.1:$port/v1/campaigns/retro-phone?country=FR"
+    echo "  team:    curl -H \"Authorization: Bearer \$(cat .data/team-api-key)\" http://127.0.0.1:$port/team/v1/campaigns/retro-phone/dashboard"
     exec dotnet "src/Crowdfund.Host/bin/$CONFIG/net10.0/Crowdfund.Host.dll" --contentRoot "$ROOT/src/Crowdfund.Host"
     ;;
   test)

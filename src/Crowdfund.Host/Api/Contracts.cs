@@ -1,0 +1,62 @@
+using Crowdfund.Domain;
+using Crowdfund.Messages;
+
+namespace Crowdfund.Host.Api;
+
+// The wire format of the API. Request fields are nullable so that a missing field is a named validation error,
+// not a deserialisation failure.
+
+public sealed record BackerBody(string? Name, string? Email);
+
+public sealed record AddressBody(string? Line1, string? Line2, string? City, string? Region, string? PostalCode);
+
+public sealed record NewPledgeBody(string? TierId, int? Quantity, string? Country, BackerBody? Backer, AddressBody? ShippingAddress);
+
+public sealed record PledgeChangeBody(string? TierId, int? Quantity);
+
+public sealed record PledgeResponse(
+    Guid Id, string? Token, string CampaignId, string TierId, string Country, int Quantity, int Units,
+    PledgeStatus Status, AmountLines Amounts, DateTimeOffset CreatedAt, DateTimeOffset? HoldExpiresAt,
+    DateTimeOffset? ConfirmedAt)
+{
+    public static PledgeResponse From(PledgeView p, string? token = null) => new(p.Id, token, p.CampaignId, p.TierId,
+        p.Country, p.Quantity, p.Units, p.Status, p.Amounts, p.CreatedAt, p.HoldExpiresAt, p.ConfirmedAt);
+}
+
+public sealed record CountryBody(string? Country, string? Currency, int? TaxRateBasisPoints, bool? PricesIncludeTax);
+
+public sealed record CampaignBody(
+    string? Slug, string? Title, string? Product, int? GoalUnits, DateTimeOffset? Deadline,
+    IReadOnlyList<CountryBody>? Countries, IReadOnlyList<int>? MilestonePercents)
+{
+    public const int DefaultGoalUnits = 500;
+
+    public CampaignDefinition ToDefinition(string slug) => new(
+        slug, Title ?? "", Product ?? "", GoalUnits ?? DefaultGoalUnits, Deadline ?? default,
+        (Countries ?? []).Select(c => new CountrySettings(c.Country?.ToUpperInvariant() ?? "",
+            c.Currency?.ToUpperInvariant() ?? "", c.TaxRateBasisPoints ?? 0, c.PricesIncludeTax ?? false)).ToList(),
+        MilestonePercents ?? CampaignDefinition.DefaultMilestones);
+}
+
+public sealed record TierBody(
+    string? Name, string? Description, IReadOnlyDictionary<string, long>? Prices, int? UnitsPerReward, int? Limit,
+    int? MaxPerBacker, IReadOnlyList<string>? ShipsTo, IReadOnlyDictionary<string, long>? Shipping,
+    string? EstimatedDelivery, bool? NumberedEdition)
+{
+    public TierDefinition ToDefinition(string id) => new(
+        id, Name ?? "", Description ?? "",
+        (Prices ?? new Dictionary<string, long>()).ToDictionary(p => p.Key.ToUpperInvariant(), p => p.Value),
+        UnitsPerReward ?? 1, Limit, MaxPerBacker,
+        (ShipsTo ?? []).Select(c => c.ToUpperInvariant()).ToList(),
+        (Shipping ?? new Dictionary<string, long>()).ToDictionary(p => p.Key.ToUpperInvariant(), p => p.Value),
+        EstimatedDelivery ?? "", NumberedEdition ?? false);
+}
+
+/// <summary>A tier as shown to a backer in one country.</summary>
+public sealed record PricedTier(
+    string Id, string Name, string Description, int UnitsPerReward, int? Limit, int? Remaining, int? MaxPerBacker,
+    bool ShipsHere, AmountLines? PriceForOne, string EstimatedDelivery, bool NumberedEdition);
+
+public sealed record CampaignPage(
+    string Slug, string Title, string Product, CampaignStatus Status, DateTimeOffset Deadline, string? Country,
+    string? Currency, Progress Progress, IReadOnlyList<PricedTier> Tiers);
