@@ -1,0 +1,3 @@
+global using NUnit.Framework;
+global using Orleans;
+global using Orleans.Runtime;

@@ -1,0 +1,78 @@
+using Crowdfund.Testing;
+
+namespace Crowdfund.Infrastructure.Tests.Orleans;
+
+/// <summary>Two real silos forming one cluster through the PostgreSQL membership table.</summary>
+public sealed class ClusterTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    [Test]
+    public async Task A_grain_comes_back_with_its_state_on_the_other_silo_after_its_silo_is_killed()
+    {
+        var clusterId = TestSilo.NewClusterId("kill");
+        await using var a = await TestSilo.StartAsync(clusterId);
+        await using var b = await TestSilo.StartAsync(clusterId);
+        var silos = new[] { a, b };
+
+        var probe = a.Grains.GetGrain<IProbeGrain>("persisted");
+        await probe.AddAsync(5);
+        Assert.That(await probe.AddAsync(2), Is.EqualTo(7));
+        var host = silos.Single(s => s.Address.ToParsableString() == Where(probe));
+        var survivor = silos.Single(s => s != host);
+
+        await host.KillAsync();
+
+        var again = survivor.Grains.GetGrain<IProbeGrain>("persisted");
+        var state = await Eventually(() => again.GetAsync());
+        Assert.That(state.Count, Is.EqualTo(7));
+        Assert.That(await again.WhereAsync(), Is.EqualTo(survivor.Address.ToParsableString()));
+    }
+
+    [Test]
+    public async Task A_durable_reminder_fires_after_the_silo_that_registered_it_is_gone()
+    {
+        var clusterId = TestSilo.NewClusterId("reminder");
+        await using var a = await TestSilo.StartAsync(clusterId);
+        await using var b = await TestSilo.StartAsync(clusterId);
+        var silos = new[] { a, b };
+
+        var probe = a.Grains.GetGrain<IProbeGrain>("reminded");
+        await probe.StartReminderAsync(TimeSpan.FromSeconds(1));
+        var registrar = silos.Single(s => s.Address.ToParsableString() == Where(probe));
+        var survivor = silos.Single(s => s != registrar);
+
+        await registrar.KillAsync();
+
+        var survivorAddress = survivor.Address.ToParsableString();
+        var again = survivor.Grains.GetGrain<IProbeGrain>("reminded");
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var fired = await Eventually(() => again.GetAsync());
+            if (fired.FiredOn.Contains(survivorAddress)) break;
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the reminder never fired on the surviving silo");
+            await Task.Delay(500);
+        }
+    }
+
+    private static string Where(IProbeGrain probe) => probe.WhereAsync().GetAwaiter().GetResult();
+
+    /// <summary>Calls may fail while the cluster has not yet declared the killed silo dead; retry until it has.</summary>
+    private static async Task<T> Eventually<T>(Func<Task<T>> call)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                return await call().WaitAsync(timeout.Token);
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+}
