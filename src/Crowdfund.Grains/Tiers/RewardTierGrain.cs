@@ -37,12 +37,9 @@ public sealed partial class RewardTierGrain(
     {
         (campaignId, tierId) = TierKey.Parse(this.GetPrimaryKeyString());
         await LoadDefinitionAsync();
-        if (tier is null)
-        {
-            // Nothing to own: do not keep an activation alive for a key someone guessed.
-            DeactivateOnIdle();
-            return;
-        }
+        // Nothing to own for a key someone guessed: the activation refuses every call and idles out as usual
+        // (deactivating here would bounce the very call that activated it).
+        if (tier is null) return;
         inventory = new TierInventory(tier.Limit);
         foreach (var pledge in await pledges.LoadLiveAsync(campaignId, tierId)) inventory.Load(pledge);
         LogActivated(logger, campaignId, tierId, inventory.Live.Count, inventory.Held);

@@ -1,0 +1,77 @@
+using Crowdfund.Messages;
+
+namespace Crowdfund.Grains.Tests;
+
+/// <summary>A limited tier is never oversold, whatever arrives at once.</summary>
+public sealed class RushTests
+{
+    private GrainWorld world = null!;
+
+    [OneTimeSetUp]
+    public async Task Start() => world = await GrainWorld.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task Stop() => await world.DisposeAsync();
+
+    [Test]
+    public async Task Three_thousand_concurrent_pledges_on_a_tier_of_100_hold_exactly_100()
+    {
+        var slug = await world.LaunchAsync("rush", 500, GrainWorld.Tier("early", limit: 100));
+        var tier = world.Tier(slug, "early");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 3000)
+            .Select(i => tier.ReserveAsync(GrainWorld.Request(i % 2 == 0 ? "FR" : "US"))));
+
+        Assert.That(results.Count(r => r.Refusal == Refusal.None), Is.EqualTo(100));
+        Assert.That(results.Count(r => r.Refusal == Refusal.SoldOut), Is.EqualTo(2900));
+        var rows = await GrainWorld.RowsAsync(slug);
+        Assert.That(rows.Held, Is.EqualTo(100));
+        Assert.That(rows.Rows, Is.EqualTo(100));
+        var snapshot = await tier.GetSnapshotAsync();
+        Assert.That(snapshot.RewardsHeld, Is.EqualTo(100));
+        Assert.That(snapshot.Remaining, Is.Zero);
+    }
+
+    [Test]
+    public async Task Cancellations_confirmations_and_expiries_during_a_rush_never_oversell()
+    {
+        var slug = await world.LaunchAsync("churn", 500, GrainWorld.Tier("early", limit: 100, maxPerBacker: 3));
+        var tier = world.Tier(slug, "early");
+        var first = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => tier.ReserveAsync(GrainWorld.Request(quantity: 1 + i % 3))));
+        var held = first.Where(r => r.Pledge is not null).Select(r => r.Pledge!.Id).ToList();
+
+        // While a second wave arrives, a third of the holders cancel and another third confirm.
+        var wave = Enumerable.Range(0, 1500).Select(i => (Task)tier.ReserveAsync(GrainWorld.Request(quantity: 1 + i % 3)));
+        var cancels = held.Where((_, i) => i % 3 == 0).Select(id => (Task)tier.CancelAsync(id));
+        var confirms = held.Where((_, i) => i % 3 == 1).Select(id => (Task)tier.ConfirmAsync(id));
+        await Task.WhenAll(wave.Concat(cancels).Concat(confirms));
+
+        await AssertCountersEqualRowsAsync(slug, tier, limit: 100);
+
+        // The hold window passes: every reservation not confirmed expires and frees its rewards.
+        world.Clock.Advance(TimeSpan.FromMinutes(16));
+        var expired = await tier.ExpireDueAsync();
+        Assert.That(expired, Is.GreaterThan(0));
+        var rows = await AssertCountersEqualRowsAsync(slug, tier, limit: 100);
+        Assert.That(rows.ReservedUnits, Is.Zero);
+        Assert.That(rows.ConfirmedPledges, Is.EqualTo(held.Count(id => held.IndexOf(id) % 3 == 1)));
+
+        // What expired is for sale again.
+        var again = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => tier.ReserveAsync(GrainWorld.Request())));
+        Assert.That(again.Count(r => r.Pledge is not null), Is.EqualTo(100 - rows.Held));
+        await AssertCountersEqualRowsAsync(slug, tier, limit: 100);
+    }
+
+    private static async Task<RowTotals> AssertCountersEqualRowsAsync(string slug, IRewardTierGrain tier, int limit)
+    {
+        var rows = await GrainWorld.RowsAsync(slug);
+        var snapshot = await tier.GetSnapshotAsync();
+        Assert.That(rows.Held, Is.LessThanOrEqualTo(limit));
+        Assert.That(snapshot.RewardsHeld, Is.EqualTo(rows.Held));
+        Assert.That(snapshot.Remaining, Is.EqualTo(limit - rows.Held));
+        Assert.That(snapshot.ConfirmedUnits, Is.EqualTo(rows.ConfirmedUnits));
+        Assert.That(snapshot.ReservedUnits, Is.EqualTo(rows.ReservedUnits));
+        Assert.That(snapshot.ConfirmedBackers, Is.EqualTo(rows.ConfirmedPledges));
+        return rows;
+    }
+}
