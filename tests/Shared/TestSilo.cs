@@ -30,7 +30,7 @@ public sealed class TestSilo : IAsyncDisposable
 
     public static async Task<TestSilo> StartAsync(string clusterId, Action<IServiceCollection>? services = null)
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddCrowdfundDatabase(TestDatabase.ConnectionString);
         services?.Invoke(builder.Services);

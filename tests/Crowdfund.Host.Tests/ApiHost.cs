@@ -1,0 +1,96 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Crowdfund.Testing;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Crowdfund.Host.Tests;
+
+/// <summary>
+/// The real host (silo, database, HTTP pipeline) for every test of this assembly, configured the way an operator
+/// would: through environment variables, read before Program builds anything.
+/// </summary>
+[SetUpFixture]
+public sealed class ApiHost
+{
+    public const string TeamKey = "test-team-key-that-is-long-enough";
+    private static WebApplicationFactory<Program>? factory;
+
+    public static WebApplicationFactory<Program> Factory => factory ?? throw new InvalidOperationException("not started");
+
+    [OneTimeSetUp]
+    public void Start()
+    {
+        var cluster = TestSilo.NewClusterId("api");
+        Environment.SetEnvironmentVariable("ConnectionStrings__Crowdfund", TestDatabase.ConnectionString);
+        Environment.SetEnvironmentVariable("Crowdfund__Silo__ClusterId", cluster);
+        Environment.SetEnvironmentVariable("Crowdfund__Silo__ServiceId", cluster);
+        Environment.SetEnvironmentVariable("Crowdfund__Silo__SiloPort", TestSilo.FreePort().ToString());
+        Environment.SetEnvironmentVariable("Crowdfund__Silo__GatewayPort", TestSilo.FreePort().ToString());
+        Environment.SetEnvironmentVariable("Crowdfund__TeamApiKey", TeamKey);
+        Environment.SetEnvironmentVariable("Crowdfund__TokenSecret", "a-token-secret-for-tests-only-0123456789");
+        Environment.SetEnvironmentVariable("Crowdfund__ManualConfirmation", "true");
+        Environment.SetEnvironmentVariable("Crowdfund__Bench__Enabled", "true");
+        factory = new WebApplicationFactory<Program>();
+        factory.CreateClient().Dispose();
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        if (factory is not null) await factory.DisposeAsync();
+    }
+
+    public static HttpClient Client() => Factory.CreateClient();
+
+    public static HttpClient Team()
+    {
+        var client = Factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TeamKey);
+        return client;
+    }
+
+    /// <summary>Creates and launches a campaign over the team API: five countries, a limited tier and a standard one.</summary>
+    public static async Task<string> LaunchCampaignAsync(string prefix, int earlyLimit = 10, bool launch = true)
+    {
+        var slug = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+        using var team = Team();
+        var created = await team.PostAsJsonAsync("/team/v1/campaigns", new
+        {
+            slug, title = "Retro phone", product = "Cordless retro landline", goalUnits = 500,
+            deadline = DateTimeOffset.UtcNow.AddDays(30),
+            countries = new object[]
+            {
+                new { country = "FR", currency = "EUR", taxRateBasisPoints = 2000, pricesIncludeTax = true },
+                new { country = "DE", currency = "EUR", taxRateBasisPoints = 1900, pricesIncludeTax = true },
+                new { country = "ES", currency = "EUR", taxRateBasisPoints = 2100, pricesIncludeTax = true },
+                new { country = "US", currency = "USD", taxRateBasisPoints = 0, pricesIncludeTax = false },
+                new { country = "CA", currency = "CAD", taxRateBasisPoints = 1300, pricesIncludeTax = false },
+            },
+        });
+        Assert.That((int)created.StatusCode, Is.EqualTo(201), await created.Content.ReadAsStringAsync());
+        var shipping = new Dictionary<string, long> { ["FR"] = 900, ["DE"] = 900, ["ES"] = 900, ["US"] = 1500 };
+        await PutTierAsync(team, slug, "early", new
+        {
+            name = "Early bird", prices = new { EUR = 7900, USD = 8900, CAD = 11900 }, limit = earlyLimit, maxPerBacker = 2,
+            shipsTo = new[] { "FR", "DE", "ES", "US" }, shipping, estimatedDelivery = "2027-09", numberedEdition = true,
+        });
+        await PutTierAsync(team, slug, "standard", new
+        {
+            name = "Standard", prices = new { EUR = 9900, USD = 10900, CAD = 14900 },
+            shipsTo = new[] { "FR", "DE", "ES", "US", "CA" },
+            shipping = new Dictionary<string, long>(shipping) { ["CA"] = 1500 }, estimatedDelivery = "2027-10",
+        });
+        if (launch)
+        {
+            var launched = await team.PostAsync($"/team/v1/campaigns/{slug}/launch", null);
+            Assert.That((int)launched.StatusCode, Is.EqualTo(200), await launched.Content.ReadAsStringAsync());
+        }
+        return slug;
+    }
+
+    private static async Task PutTierAsync(HttpClient team, string slug, string tierId, object tier)
+    {
+        var put = await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/tiers/{tierId}", tier);
+        Assert.That((int)put.StatusCode, Is.EqualTo(200), await put.Content.ReadAsStringAsync());
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Crowdfund.Testing;
+using Dapper;
+
+namespace Crowdfund.Host.Tests;
+
+internal static class Http
+{
+    public static object Pledge(string tierId = "early", string country = "FR", int quantity = 1, string postalCode = "75002",
+        string email = "ada@example.com") => new
+    {
+        tierId, quantity, country,
+        backer = new { name = "Ada Lovelace", email },
+        shippingAddress = new { line1 = "1 rue de la Paix", city = "Paris", postalCode },
+    };
+
+    public static Task<HttpResponseMessage> PostPledgeAsync(HttpClient client, string slug, object body, string? key = null) =>
+        PostRawAsync(client, slug, JsonSerializer.Serialize(body), key ?? Guid.NewGuid().ToString());
+
+    public static Task<HttpResponseMessage> PostRawAsync(HttpClient client, string slug, string json, string? key,
+        string contentType = "application/json")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/campaigns/{slug}/pledges")
+        {
+            Content = new StringContent(json, Encoding.UTF8, contentType),
+        };
+        if (key is not null) request.Headers.Add("Idempotency-Key", key);
+        return client.SendAsync(request);
+    }
+
+    public static HttpRequestMessage WithToken(HttpMethod method, string url, string? token, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, url);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        return request;
+    }
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    public static async Task AssertProblemAsync(HttpResponseMessage response, int status, string code)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That((int)response.StatusCode, Is.EqualTo(status), text);
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), text);
+        Assert.That(JsonDocument.Parse(text).RootElement.GetProperty("type").GetString(),
+            Is.EqualTo("urn:crowdfund:problem:" + code), text);
+    }
+
+    public static async Task<int> PledgeRowsAsync(string slug)
+    {
+        await using var connection = await TestDatabase.DataSource.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM pledges WHERE campaign_id = @slug", new { slug });
+    }
+}
