@@ -79,6 +79,11 @@ case "$cmd" in
     ;;
   bench)
     build
+    if ! command -v wrk >/dev/null; then
+      echo "bench: installing the load generator wrk (Debian package)"
+      if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk
+      else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi
+    fi
     use_db crowdfund_bench fresh
     exec dotnet "src/Crowdfund.Bench/bin/$CONFIG/net10.0/Crowdfund.Bench.dll" --db "$DB" --root "$ROOT" "$@"
     ;;

@@ -62,14 +62,15 @@ public static class PublicEndpoints
         // Each attempt gets a fresh id; a retry with the same key still writes nothing, because the key is unique
         // per campaign in the pledges table, and the tier answers with the first row.
         var pledgeId = Guid.CreateVersion7();
+        var token = tokens.Issue(pledgeId);
         var address = input.ShippingAddress!;
         var reserve = new ReserveRequest(pledgeId, country, input.Quantity!.Value, input.Backer!.Name!.Trim(),
             input.Backer.Email!.Trim(), new ShippingAddress(address.Line1!.Trim(), address.Line2?.Trim(),
                 address.City!.Trim(), address.Region?.Trim(), address.PostalCode!.Trim().ToUpperInvariant()),
-            PledgeTokens.Hash(tokens.Issue(pledgeId)), key, SHA256.HashData(body.Raw));
+            PledgeTokens.Hash(token), key, SHA256.HashData(body.Raw));
         var result = await grains.GetGrain<IRewardTierGrain>(TierKey.Format(slug, input.TierId!)).ReserveAsync(reserve);
         if (result.Pledge is not { } pledge) return ApiProblems.For(result.Refusal);
-        var response = PledgeResponse.From(pledge, tokens.Issue(pledge.Id));
+        var response = PledgeResponse.From(pledge, pledge.Id == pledgeId ? token : tokens.Issue(pledge.Id));
         if (result.Replayed) request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
         return Results.Created($"/v1/pledges/{pledge.Id}", response);
     }

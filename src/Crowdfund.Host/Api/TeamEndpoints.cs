@@ -83,9 +83,9 @@ public static class TeamEndpoints
         return Results.Ok(await grains.GetGrain<IRewardTierGrain>(TierKey.Format(slug, tierId)).GetSnapshotAsync());
     }
 
-    private static async Task<IResult> GetDashboardAsync(string slug, IGrainFactory grains) =>
-        Identifiers.IsValid(slug) && await grains.GetGrain<ICampaignGrain>(slug).GetDashboardAsync() is { } dashboard
-            ? Results.Ok(dashboard)
+    private static async Task<IResult> GetDashboardAsync(string slug, DashboardCache cache) =>
+        Identifiers.IsValid(slug) && await cache.GetAsync(slug) is { } json
+            ? Results.Bytes(json, "application/json")
             : ApiProblems.For(Refusal.CampaignNotFound);
 
     /// <summary>The payment layer's confirmation, by hand; off unless Crowdfund:ManualConfirmation is true.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using Crowdfund.Grains;
 using Crowdfund.Infrastructure.Orleans;
 using Crowdfund.Infrastructure.Postgres;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 
 namespace Crowdfund.Host.Hosting;
@@ -17,6 +18,8 @@ public static class CrowdfundHostExtensions
         builder.Services.AddCrowdfundDatabase(connectionString).AddCrowdfundStores().AddCrowdfundGrains();
         builder.Services.AddOptions<EdgeSettings>().BindConfiguration(EdgeSettings.Section);
         builder.Services.AddSingleton<Api.PledgeTokens>();
+        builder.Services.AddSingleton<Api.DashboardCache>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(
             new System.Text.Json.Serialization.JsonStringEnumConverter()));

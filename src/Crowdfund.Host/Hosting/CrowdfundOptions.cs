@@ -26,4 +26,7 @@ public sealed class EdgeSettings
     /// exist yet, for the README walk and local trials only.
     /// </summary>
     public bool ManualConfirmation { get; set; }
+
+    /// <summary>How long the team dashboard may be served from the edge's copy before asking the campaign again.</summary>
+    public int DashboardCacheMilliseconds { get; set; } = 250;
 }

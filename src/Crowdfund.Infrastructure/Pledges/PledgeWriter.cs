@@ -14,7 +14,7 @@ namespace Crowdfund.Infrastructure.Pledges;
 public sealed partial class PledgeWriter : IAsyncDisposable
 {
     // A few writers in parallel keep the disk busy while the next batch fills; more only queue on the WAL.
-    private const int Writers = 4;
+    private const int Writers = 2;
     private const int MaxBatch = 512;
 
     private readonly NpgsqlDataSource dataSource;

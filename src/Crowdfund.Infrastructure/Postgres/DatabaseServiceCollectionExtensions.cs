@@ -16,7 +16,11 @@ public static class DatabaseServiceCollectionExtensions
                 $"Missing setting ConnectionStrings:{DatabaseOptions.ConnectionStringName} (or CROWDFUND_DB).");
         DapperSetup.Configure();
         services.AddSingleton(new DatabaseOptions { ConnectionString = connectionString });
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        // Every statement of the stores is a fixed text, run thousands of times in a rush: let Npgsql prepare them
+        // on each pooled connection, so PostgreSQL parses and plans each once, unless the operator chose otherwise.
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) settings.MaxAutoPrepare = 32;
+        services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
         services.AddSingleton<Migrator>();
         return services;
     }

@@ -1,0 +1,19 @@
+namespace Crowdfund.Bench;
+
+internal sealed record BenchOptions(string Db, string Root, TimeSpan Duration, int Repeats, int[] Clients, int Port)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        var db = Value("--db") ?? Environment.GetEnvironmentVariable("CROWDFUND_DB")
+            ?? throw new ArgumentException("--db <connection string> is required");
+        var quick = args.Contains("--quick");
+        return new BenchOptions(
+            db,
+            Value("--root") ?? Directory.GetCurrentDirectory(),
+            TimeSpan.FromSeconds(int.Parse(Value("--duration") ?? (quick ? "3" : "8"))),
+            int.Parse(Value("--repeats") ?? (quick ? "1" : "3")),
+            (Value("--clients") ?? "16,64,256").Split(',').Select(int.Parse).ToArray(),
+            int.Parse(Value("--port") ?? "5190"));
+    }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+
+namespace Crowdfund.Bench;
+
+/// <summary>The real host, started as a child process exactly as './build.sh run' starts it, on its own ports.</summary>
+internal sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process process;
+
+    private HostProcess(Process process, string baseUrl) => (this.process, BaseUrl) = (process, baseUrl);
+
+    public string BaseUrl { get; }
+
+    public int Pid => process.Id;
+
+    public static async Task<HostProcess> StartAsync(string root, string db, int port, string teamKey, string logFile)
+    {
+        var dll = Path.Combine(root, "src/Crowdfund.Host/bin/Release/net10.0/Crowdfund.Host.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, "--contentRoot", Path.Combine(root, "src/Crowdfund.Host")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var cluster = $"bench-{Guid.NewGuid():N}"[..20];
+        var env = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Crowdfund"] = db,
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["Crowdfund__Silo__ClusterId"] = cluster,
+            ["Crowdfund__Silo__ServiceId"] = cluster,
+            ["Crowdfund__Silo__SiloPort"] = (port + 6000).ToString(),
+            ["Crowdfund__Silo__GatewayPort"] = (port + 7000).ToString(),
+            ["Crowdfund__TeamApiKey"] = teamKey,
+            ["Crowdfund__TokenSecret"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Crowdfund__Bench__Enabled"] = "true",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var (key, value) in env) start.Environment[key] = value;
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the host");
+        var log = new StreamWriter(logFile) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var host = new HostProcess(process, $"http://127.0.0.1:{port}");
+        using var http = new HttpClient();
+        for (var i = 0; i < 240; i++)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"the host exited; see {logFile}");
+            try
+            {
+                if ((await http.GetAsync(host.BaseUrl + "/health/ready")).IsSuccessStatusCode) return host;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"the host did not become ready; see {logFile}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process.HasExited) return;
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        process.Dispose();
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Crowdfund.Bench;
+
+/// <summary>The team API, to set up campaigns and read tier counters as the product team would.</summary>
+internal sealed class Team(string baseUrl, string key) : IDisposable
+{
+    private readonly HttpClient http = new()
+    {
+        BaseAddress = new Uri(baseUrl),
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
+    };
+
+    /// <summary>Creates and launches a campaign with one tier of the given limit, open in France.</summary>
+    public async Task LaunchAsync(string slug, string tierId, int limit)
+    {
+        await EnsureAsync(await http.PostAsJsonAsync("/team/v1/campaigns", new
+        {
+            slug, title = "Bench", product = "Retro phone", goalUnits = 500, deadline = DateTimeOffset.UtcNow.AddDays(1),
+            countries = new[] { new { country = "FR", currency = "EUR", taxRateBasisPoints = 2000, pricesIncludeTax = true } },
+        }));
+        await EnsureAsync(await http.PutAsJsonAsync($"/team/v1/campaigns/{slug}/tiers/{tierId}", new
+        {
+            name = "Early bird", prices = new { EUR = 7900 }, limit, maxPerBacker = 2, shipsTo = new[] { "FR" },
+            shipping = new { FR = 900 }, estimatedDelivery = "2027-09",
+        }));
+        await EnsureAsync(await http.PostAsync($"/team/v1/campaigns/{slug}/launch", null));
+    }
+
+    public async Task<(int Held, int? Remaining)> TierAsync(string slug, string tierId)
+    {
+        var json = JsonDocument.Parse(await http.GetStringAsync($"/team/v1/campaigns/{slug}/tiers/{tierId}")).RootElement;
+        var remaining = json.GetProperty("remaining");
+        return (json.GetProperty("rewardsHeld").GetInt32(),
+            remaining.ValueKind == JsonValueKind.Null ? null : remaining.GetInt32());
+    }
+
+    public async Task CreateBaselineTierAsync(string tierId, int limit) =>
+        await EnsureAsync(await http.PutAsync($"/bench/baseline/tiers/{tierId}?limit={limit}", null));
+
+    private static async Task EnsureAsync(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"{response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    public void Dispose() => http.Dispose();
+}
