@@ -1,6 +1,8 @@
 using Crowdfund.Messages;
 using Crowdfund.Testing;
 using Dapper;
+using Crowdfund.Infrastructure.Pledges;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crowdfund.Grains.Tests;
 
@@ -80,5 +82,39 @@ public sealed class RestartTests
         return (await connection.QueryAsync<(string Country, int Units)>("""
             SELECT country, sum(units)::int FROM pledges WHERE campaign_id = @slug AND status = 'Confirmed' GROUP BY country
             """, new { slug })).ToDictionary(r => r.Country, r => r.Units);
+    }
+}
+
+public sealed class EditionTests
+{
+    [Test]
+    public async Task Numbered_editions_run_from_1_to_N_without_gap_or_duplicate_whatever_was_cancelled()
+    {
+        await using var world = await GrainWorld.StartAsync();
+        var numbered = GrainWorld.Tier("walnut", limit: 100, maxPerBacker: 3) with { NumberedEdition = true };
+        var slug = await world.LaunchAsync("editions", 5, numbered);
+        var tier = world.Tier(slug, "walnut");
+        var pledges = new List<PledgeView>();
+        for (var i = 0; i < 12; i++) pledges.Add((await tier.ReserveAsync(GrainWorld.Request(quantity: 1 + i % 3))).Pledge!);
+        // Confirm in an order unlike creation, then cancel some confirmed ones and leave two merely reserved.
+        foreach (var p in pledges.Take(10).Reverse())
+        {
+            world.Clock.Advance(TimeSpan.FromSeconds(1));
+            await tier.ConfirmAsync(p.Id);
+        }
+        foreach (var p in pledges.Where((_, i) => i is 1 or 4 or 7)) await tier.CancelAsync(p.Id);
+
+        world.Clock.Advance(TimeSpan.FromDays(31));
+        Assert.That(await world.Campaign(slug).CheckDeadlineAsync(), Is.EqualTo(CampaignStatus.Succeeded));
+
+        var confirmed = pledges.Take(10).Where((_, i) => i is not (1 or 4 or 7)).ToList();
+        var ranges = await world.Silo.Services.GetRequiredService<EditionStore>().ReadAsync(slug, "walnut");
+        Assert.That(ranges.Select(r => r.PledgeId), Is.EquivalentTo(confirmed.Select(p => p.Id)));
+        var numbers = ranges.SelectMany(r => Enumerable.Range(r.FirstNumber, r.LastNumber - r.FirstNumber + 1)).ToList();
+        Assert.That(numbers, Is.EqualTo(Enumerable.Range(1, confirmed.Sum(p => p.Quantity))));
+        foreach (var range in ranges)
+            Assert.That(range.LastNumber - range.FirstNumber + 1, Is.EqualTo(confirmed.Single(p => p.Id == range.PledgeId).Quantity));
+        // In order of confirmation: the last created was confirmed first.
+        Assert.That(ranges[0].PledgeId, Is.EqualTo(confirmed[^1].Id));
     }
 }

@@ -18,6 +18,7 @@ namespace Crowdfund.Grains.Campaigns;
 public sealed partial class CampaignGrain(
     CampaignStore campaigns,
     PledgeStore pledges,
+    EditionStore editions,
     [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
     IOptions<CrowdfundGrainOptions> options,
     ILogger<CampaignGrain> logger) : Grain, ICampaignGrain, IRemindable
@@ -156,8 +157,16 @@ public sealed partial class CampaignGrain(
         await campaigns.RecordEventAsync(Id, ended, message, status);
         await ReloadAsync();
         await Task.WhenAll(record.Tiers.Select(t => Tier(t.Id).ReloadAsync()));
+        await NumberEditionsAsync();
         LogEnded(logger, Id, record.Status, confirmed);
         return record.Status;
+    }
+
+    /// <summary>Numbers the rewards of numbered tiers once the campaign has succeeded; safe to run again.</summary>
+    private async Task NumberEditionsAsync()
+    {
+        if (record is not { Status: CampaignStatus.Succeeded }) return;
+        foreach (var tier in record.Tiers.Where(t => t.NumberedEdition)) await editions.AssignAsync(Id, tier.Id);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -165,6 +174,8 @@ public sealed partial class CampaignGrain(
         if (reminderName != TickReminder) return;
         if (await CheckDeadlineAsync() != CampaignStatus.Live)
         {
+            // Again, in case the silo went down between ending the campaign and numbering its editions.
+            await NumberEditionsAsync();
             if (await this.GetReminder(TickReminder) is { } reminder) await this.UnregisterReminder(reminder);
             return;
         }

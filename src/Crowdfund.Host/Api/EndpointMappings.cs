@@ -11,6 +11,7 @@ public static class EndpointMappings
         app.UseStatusCodePages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapOpenApi();
         app.MapPublic();
         app.MapTeam();
         app.MapBench();

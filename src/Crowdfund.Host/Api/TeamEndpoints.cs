@@ -4,6 +4,7 @@ using Crowdfund.Domain;
 using Crowdfund.Domain.Rules;
 using Crowdfund.Grains;
 using Crowdfund.Host.Hosting;
+using Crowdfund.Infrastructure.Pledges;
 using Crowdfund.Messages;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,8 @@ public static class TeamEndpoints
         team.MapPut("/{slug}/tiers/{tierId}", PutTierAsync);
         team.MapDelete("/{slug}/tiers/{tierId}", RemoveTierAsync);
         team.MapGet("/{slug}/tiers/{tierId}", GetTierAsync);
+        team.MapGet("/{slug}/tiers/{tierId}/editions", async (string slug, string tierId, EditionStore editions) =>
+            Results.Ok(await editions.ReadAsync(slug, tierId)));
         team.MapPost("/{slug}/launch", (string slug, IGrainFactory grains) => Command(slug, grains, c => c.LaunchAsync()));
         team.MapGet("/{slug}/dashboard", GetDashboardAsync);
     }

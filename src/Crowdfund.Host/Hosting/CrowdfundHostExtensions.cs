@@ -21,6 +21,7 @@ public static class CrowdfundHostExtensions
         builder.Services.AddSingleton<Api.DashboardCache>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(
             new System.Text.Json.Serialization.JsonStringEnumConverter()));
         // No request of this API needs more; a bigger body is refused before it is read.

@@ -12,6 +12,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<CampaignStore>();
         services.AddSingleton<PledgeStore>();
         services.AddSingleton<PledgeWriter>();
+        services.AddSingleton<EditionStore>();
         return services;
     }
 }
