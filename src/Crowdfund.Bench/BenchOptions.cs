@@ -10,7 +10,7 @@ internal sealed record BenchOptions(string Db, string Root, TimeSpan Duration, i
         var quick = args.Contains("--quick");
         return new BenchOptions(
             db,
-            Value("--root") ?? Directory.GetCurrentDirectory(),
+            Path.GetFullPath(Value("--root") ?? Directory.GetCurrentDirectory()),
             TimeSpan.FromSeconds(int.Parse(Value("--duration") ?? (quick ? "3" : "8"))),
             int.Parse(Value("--repeats") ?? (quick ? "1" : "3")),
             (Value("--clients") ?? "16,64,256").Split(',').Select(int.Parse).ToArray(),

@@ -18,9 +18,10 @@ internal sealed class CpuMeter(int hostPid)
     {
         var total = Math.Max(1, after.Total - before.Total);
         double Percent(double ticks) => 100 * ticks / total;
-        var busy = after.Busy - before.Busy;
-        var host = after.Host - before.Host;
-        var postgres = after.Postgres - before.Postgres;
+        // A PostgreSQL backend that exits during the run takes its ticks with it; never show less than nothing.
+        var busy = Math.Max(0, after.Busy - before.Busy);
+        var host = Math.Max(0, after.Host - before.Host);
+        var postgres = Math.Max(0, after.Postgres - before.Postgres);
         return new Share(Percent(busy), Percent(host), Percent(postgres), Percent(Math.Max(0, busy - host - postgres)));
     }
 

@@ -10,9 +10,11 @@ internal sealed record Run(string Scenario, int Clients, WrkResult Wrk, CpuMeter
 internal sealed class Scenarios(string baseUrl, string script, string bodyFile, string teamKey, TimeSpan duration,
     Team team, Truth truth, CpuMeter cpu)
 {
-    private const string HotSlug = "bench-hot";
+    // Unique per process, so the benchmark also runs on a database that has seen earlier runs.
+    private static readonly string RunId = Guid.NewGuid().ToString("N")[..8];
+    private static readonly string HotSlug = $"bench-hot-{RunId}";
     private const string TierId = "early";
-    private const string BaselineTier = "bench-baseline";
+    private static readonly string BaselineTier = $"bench-baseline-{RunId}";
     private const int Unlimited = 100_000_000;
     // Shared by every instance: run names must never repeat, or idempotency keys would replay.
     private static int runs;
@@ -66,7 +68,7 @@ internal sealed class Scenarios(string baseUrl, string script, string bodyFile, 
     /// <summary>A tier of 1,000 rushed by every client: how fast it sells out, and how it refuses afterwards.</summary>
     public async Task<Run> SelloutAsync(int clients)
     {
-        var slug = $"bench-sellout-{Environment.ProcessId}-{++runs}";
+        var slug = $"bench-sellout-{RunId}-{++runs}";
         await team.LaunchAsync(slug, TierId, 1000);
         var clock = Stopwatch.StartNew();
         double? soldOutAt = null;
@@ -119,7 +121,7 @@ internal sealed class Scenarios(string baseUrl, string script, string bodyFile, 
         var before = cpu.Take();
         restartClock?.Restart();
         var result = await Wrk.RunAsync(script, baseUrl + path, clients, duration, mode,
-            $"r{Environment.ProcessId}-{++runs}", mode == "post" ? bodyFile : "-", token);
+            $"r{RunId}-{++runs}", mode == "post" ? bodyFile : "-", token);
         var share = CpuMeter.Between(before, cpu.Take());
         // Let requests cut off by wrk finish and the statistics collector catch up before checking.
         await Task.Delay(1500);
