@@ -15,8 +15,10 @@ public static class PledgeInputRules
             "The first address line is required (200 characters at most).");
         problems.Check(!string.IsNullOrWhiteSpace(city) && city.Length <= 100, "shippingAddress.city", "required",
             "The city is required (100 characters at most).");
-        problems.Check(postalCode is not null && PostalCodes.IsValid(country, postalCode), "shippingAddress.postalCode",
-            "postal_code_invalid", $"The postal code is not valid for {country}.");
+        // Outside the launch countries the campaign refuses the country itself, which says more than a postal code.
+        if (LaunchCountries.Currencies.ContainsKey(country))
+            problems.Check(postalCode is not null && PostalCodes.IsValid(country, postalCode), "shippingAddress.postalCode",
+                "postal_code_invalid", $"The postal code is not valid for {country}.");
         return problems.Items;
     }
 }
