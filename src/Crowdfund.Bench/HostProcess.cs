@@ -15,6 +15,7 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public static async Task<HostProcess> StartAsync(string root, string db, int port, string teamKey, string logFile)
     {
+        EnsurePortFree(port);
         var dll = Path.Combine(root, "src/Crowdfund.Host/bin/Release/net10.0/Crowdfund.Host.dll");
         var start = new ProcessStartInfo("dotnet", [dll, "--contentRoot", Path.Combine(root, "src/Crowdfund.Host")])
         {
@@ -59,6 +60,23 @@ internal sealed class HostProcess : IAsyncDisposable
             await Task.Delay(250);
         }
         throw new TimeoutException($"the host did not become ready; see {logFile}");
+    }
+
+    /// <summary>
+    /// Another host left on the port would answer the readiness probe and take the load in this run's place.
+    /// </summary>
+    private static void EnsurePortFree(int port)
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+        try
+        {
+            probe.Start();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            throw new InvalidOperationException($"port {port} is in use (another host or benchmark?); free it or pass --port");
+        }
+        probe.Stop();
     }
 
     public async ValueTask DisposeAsync()

@@ -63,8 +63,30 @@ public sealed partial class PledgeWriter : IAsyncDisposable
     {
         var rows = batch.Select(p => p.Pledge).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync();
+        try
+        {
+            // In a rush nearly every key is new, so the plain insert is tried first: it skips the speculative
+            // insertion that ON CONFLICT costs on every row.
+            await using var plain = Insert(rows, connection, "");
+            await plain.ExecuteNonQueryAsync();
+            return rows.Select(r => r.Id).ToHashSet();
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // A key of the batch was used before (a replay). The failed statement wrote nothing; this one keeps
+            // every new row and tells which rows went in.
+            await using var guarded = Insert(rows, connection, "ON CONFLICT (campaign_id, idempotency_key) DO NOTHING RETURNING id");
+            var inserted = new HashSet<Guid>();
+            await using var reader = await guarded.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) inserted.Add(reader.GetGuid(0));
+            return inserted;
+        }
+    }
+
+    private static NpgsqlCommand Insert(NewPledge[] rows, NpgsqlConnection connection, string onConflict)
+    {
         // One statement, one implicit transaction: every row of the batch commits together or not at all.
-        await using var command = new NpgsqlCommand("""
+        var command = new NpgsqlCommand($"""
             INSERT INTO pledges (id, campaign_id, tier_id, country, quantity, units, status, currency, subtotal, shipping,
                                  tax, total, backer_name, backer_email, shipping_address, token_hash, idempotency_key,
                                  request_hash, created_at, hold_expires_at, updated_at)
@@ -75,8 +97,7 @@ public sealed partial class PledgeWriter : IAsyncDisposable
                 AS t(id, campaign_id, tier_id, country, quantity, units, currency, subtotal, shipping, tax, total,
                      backer_name, backer_email, shipping_address, token_hash, idempotency_key, request_hash,
                      created_at, hold_expires_at)
-            ON CONFLICT (campaign_id, idempotency_key) DO NOTHING
-            RETURNING id
+            {onConflict}
             """, connection);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter<Guid[]> { TypedValue = rows.Select(r => r.Id).ToArray() });
@@ -98,11 +119,7 @@ public sealed partial class PledgeWriter : IAsyncDisposable
         p.Add(new NpgsqlParameter<byte[][]> { TypedValue = rows.Select(r => r.RequestHash).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         p.Add(Times(rows.Select(r => r.CreatedAt)));
         p.Add(Times(rows.Select(r => r.HoldExpiresAt)));
-
-        var inserted = new HashSet<Guid>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) inserted.Add(reader.GetGuid(0));
-        return inserted;
+        return command;
     }
 
     private static NpgsqlParameter<string[]> Texts(IEnumerable<string> values) =>

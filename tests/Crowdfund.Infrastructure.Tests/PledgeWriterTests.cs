@@ -1,0 +1,45 @@
+using Crowdfund.Domain;
+using Crowdfund.Infrastructure.Pledges;
+using Crowdfund.Messages;
+using Crowdfund.Testing;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Crowdfund.Infrastructure.Tests;
+
+public sealed class PledgeWriterTests
+{
+    [SetUp]
+    public Task MigrateAsync() => Database.MigrateAsync();
+
+    [Test]
+    public async Task A_reused_key_is_refused_and_the_new_rows_of_its_batch_still_commit()
+    {
+        var campaign = $"writer-{Guid.NewGuid():N}"[..20];
+        await using var writer = new PledgeWriter(TestDatabase.DataSource, NullLogger<PledgeWriter>.Instance);
+        Assert.That(await writer.InsertAsync(Row(campaign, "first")), Is.True);
+
+        // Sixty rows at once, so that batches mix new keys, a key already stored, and keys repeated among
+        // themselves; whichever way they are batched, each key goes in exactly once.
+        var rows = Enumerable.Range(0, 60).Select(i => Row(campaign, i % 3 == 0 ? "first" : $"key-{i % 20}")).ToList();
+        var answers = await Task.WhenAll(rows.Select(writer.InsertAsync));
+
+        var accepted = rows.Where((_, i) => answers[i]).ToList();
+        Assert.That(accepted.Select(r => r.IdempotencyKey), Is.Unique);
+        Assert.That(accepted.Select(r => r.IdempotencyKey).Order(),
+            Is.EqualTo(rows.Select(r => r.IdempotencyKey).Where(k => k != "first").Distinct().Order()));
+        await using var connection = await TestDatabase.DataSource.OpenConnectionAsync();
+        var stored = (await connection.QueryAsync<Guid>("SELECT id FROM pledges WHERE campaign_id = @campaign",
+            new { campaign })).ToHashSet();
+        Assert.That(stored, Has.Count.EqualTo(accepted.Count + 1));
+        Assert.That(accepted.All(r => stored.Contains(r.Id)), Is.True, "every acknowledged row is stored");
+    }
+
+    private static NewPledge Row(string campaign, string key)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new NewPledge(Guid.CreateVersion7(), campaign, "early", "FR", 1, 1, new AmountLines("EUR", 9900, 900, 1800, 10800),
+            "Backer", "backer@example.org", new ShippingAddress("1 rue de Rivoli", null, "Paris", null, "75001"),
+            new byte[32], key, new byte[32], now, now.AddMinutes(15));
+    }
+}
