@@ -21,9 +21,9 @@ public static class PublicEndpoints
         v1.MapDelete("/pledges/{id:guid}", CancelPledgeAsync);
     }
 
-    private static async Task<IResult> GetCampaignAsync(string slug, string? country, IGrainFactory grains)
+    private static async Task<IResult> GetCampaignAsync(string slug, string? country, GrainReferences grains)
     {
-        if (!Identifiers.IsValid(slug) || await grains.GetGrain<ICampaignGrain>(slug).GetPublicAsync() is not { } campaign)
+        if (!Identifiers.IsValid(slug) || await grains.Get<ICampaignGrain>(slug).GetPublicAsync() is not { } campaign)
             return ApiProblems.For(Refusal.CampaignNotFound);
         var definition = campaign.Info.Definition;
         CountrySettings? settings = null;
@@ -37,7 +37,7 @@ public static class PublicEndpoints
             definition.Deadline, settings?.Country, settings?.Currency, campaign.Progress, tiers));
     }
 
-    private static async Task<IResult> CreatePledgeAsync(string slug, HttpRequest request, IGrainFactory grains,
+    private static async Task<IResult> CreatePledgeAsync(string slug, HttpRequest request, GrainReferences grains,
         PledgeTokens tokens)
     {
         var key = request.Headers["Idempotency-Key"].ToString();
@@ -68,7 +68,7 @@ public static class PublicEndpoints
             input.Backer.Email!.Trim(), new ShippingAddress(address.Line1!.Trim(), address.Line2?.Trim(),
                 address.City!.Trim(), address.Region?.Trim(), address.PostalCode!.Trim().ToUpperInvariant()),
             PledgeTokens.Hash(token), key, SHA256.HashData(body.Raw));
-        var result = await grains.GetGrain<IRewardTierGrain>(TierKey.Format(slug, input.TierId!)).ReserveAsync(reserve);
+        var result = await grains.Get<IRewardTierGrain>(TierKey.Format(slug, input.TierId!)).ReserveAsync(reserve);
         if (result.Pledge is not { } pledge) return ApiProblems.For(result.Refusal);
         var response = PledgeResponse.From(pledge, pledge.Id == pledgeId ? token : tokens.Issue(pledge.Id));
         if (result.Replayed) request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";

@@ -19,11 +19,15 @@ public static class CrowdfundHostExtensions
         builder.Services.AddOptions<EdgeSettings>().BindConfiguration(EdgeSettings.Section);
         builder.Services.AddSingleton<Api.PledgeTokens>();
         builder.Services.AddSingleton<Api.DashboardCache>();
+        builder.Services.AddSingleton<Api.GrainReferences>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(
-            new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, Api.ApiJson.Default);
+        });
         // No request of this API needs more; a bigger body is refused before it is read.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Api.JsonBody.MaxBytes);
 
