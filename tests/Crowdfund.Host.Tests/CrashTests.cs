@@ -59,7 +59,7 @@ public sealed class CrashTests
         Assert.That(rows, Has.Count.LessThanOrEqualTo(100));
 
         var tier = survivor.Grains.GetGrain<IRewardTierGrain>(TierKey.Format(slug, "early"));
-        var snapshot = await Eventually(() => tier.GetSnapshotAsync());
+        var snapshot = await Eventually.Answer(() => tier.GetSnapshotAsync());
         Assert.That(snapshot.RewardsHeld, Is.EqualTo(rows.Count));
         Assert.That(snapshot.Remaining, Is.EqualTo(100 - rows.Count));
     }
@@ -79,23 +79,5 @@ public sealed class CrashTests
         })).EnsureSuccessStatusCode();
         (await team.PostAsync($"/team/v1/campaigns/{slug}/launch", null)).EnsureSuccessStatusCode();
         return slug;
-    }
-
-    /// <summary>Until the survivor declares the killed silo dead, calls to grains that lived there fail; retry.</summary>
-    private static async Task<T> Eventually<T>(Func<Task<T>> call)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                return await call().WaitAsync(timeout.Token);
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250);
-            }
-        }
     }
 }

@@ -1,4 +1,5 @@
 using Crowdfund.Domain;
+using Crowdfund.Domain.Rules;
 
 namespace Crowdfund.Host.Hosting;
 
@@ -25,7 +26,7 @@ public static class DemoCampaign
         ],
         CampaignDefinition.DefaultMilestones);
 
-    private static readonly string[] Everywhere = ["FR", "DE", "ES", "US", "CA"];
+    private static readonly string[] Everywhere = [.. LaunchCountries.Currencies.Keys];
 
     private static readonly Dictionary<string, long> Shipping = new()
     {

@@ -5,8 +5,6 @@ namespace Crowdfund.Infrastructure.Tests.Orleans;
 /// <summary>Two real silos forming one cluster through the PostgreSQL membership table.</summary>
 public sealed class ClusterTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
-
     [Test]
     public async Task A_grain_comes_back_with_its_state_on_the_other_silo_after_its_silo_is_killed()
     {
@@ -24,7 +22,7 @@ public sealed class ClusterTests
         await host.KillAsync();
 
         var again = survivor.Grains.GetGrain<IProbeGrain>("persisted");
-        var state = await Eventually(() => again.GetAsync());
+        var state = await Eventually.Answer(() => again.GetAsync());
         Assert.That(state.Count, Is.EqualTo(7));
         Assert.That(await again.WhereAsync(), Is.EqualTo(survivor.Address.ToParsableString()));
     }
@@ -46,10 +44,10 @@ public sealed class ClusterTests
 
         var survivorAddress = survivor.Address.ToParsableString();
         var again = survivor.Grains.GetGrain<IProbeGrain>("reminded");
-        var deadline = DateTime.UtcNow + Patience;
+        var deadline = DateTime.UtcNow + Eventually.Patience;
         while (true)
         {
-            var fired = await Eventually(() => again.GetAsync());
+            var fired = await Eventually.Answer(() => again.GetAsync());
             if (fired.FiredOn.Contains(survivorAddress)) break;
             Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the reminder never fired on the surviving silo");
             await Task.Delay(500);
@@ -57,22 +55,4 @@ public sealed class ClusterTests
     }
 
     private static string Where(IProbeGrain probe) => probe.WhereAsync().GetAwaiter().GetResult();
-
-    /// <summary>Calls may fail while the cluster has not yet declared the killed silo dead; retry until it has.</summary>
-    private static async Task<T> Eventually<T>(Func<Task<T>> call)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                return await call().WaitAsync(timeout.Token);
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250);
-            }
-        }
-    }
 }

@@ -1,0 +1,25 @@
+namespace Crowdfund.Testing;
+
+/// <summary>Retries for tests that kill a silo: calls to grains that lived there fail until the cluster declares it dead.</summary>
+public static class Eventually
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    /// <summary>The call's answer, retried (10 s per attempt) until it succeeds or the patience runs out.</summary>
+    public static async Task<T> Answer<T>(Func<Task<T>> call)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                return await call().WaitAsync(timeout.Token);
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+}
