@@ -1,6 +1,6 @@
 namespace Crowdfund.Bench;
 
-internal sealed record BenchOptions(string Db, string Root, TimeSpan Duration, int Repeats, int[] Clients, int Port)
+internal sealed record BenchOptions(string Db, string Root, TimeSpan Duration, int Repeats, int[] Clients, int Port, IReadOnlySet<string>? Only)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -14,6 +14,7 @@ internal sealed record BenchOptions(string Db, string Root, TimeSpan Duration, i
             TimeSpan.FromSeconds(int.Parse(Value("--duration") ?? (quick ? "3" : "8"))),
             int.Parse(Value("--repeats") ?? (quick ? "1" : "3")),
             (Value("--clients") ?? "16,64,256").Split(',').Select(int.Parse).ToArray(),
-            int.Parse(Value("--port") ?? "5190"));
+            int.Parse(Value("--port") ?? "5190"),
+            Value("--only")?.Split(',').ToHashSet());
     }
 }

@@ -29,16 +29,25 @@ using var team = new Team(host.BaseUrl, teamKey);
 var scenarios = new Scenarios(host.BaseUrl, script, bodyFile, teamKey, options.Duration, team, truth, new CpuMeter(host.Pid));
 await scenarios.PrepareAsync();
 
+// Interleaved in this order, so that drift of the machine during the run touches every scenario alike;
+// '--only hot,dashboard' keeps some of them (to profile one scenario for a long time, say).
+(string Name, Func<Scenarios, int, Task<Run>> Measure)[] all =
+[
+    ("noop-post", (s, c) => s.NoopPostAsync(c)),
+    ("hot", (s, c) => s.HotTierAsync(c)),
+    ("baseline", (s, c) => s.BaselineAsync(c)),
+    ("sellout", (s, c) => s.SelloutAsync(c)),
+    ("noop-get", (s, c) => s.NoopGetAsync(c)),
+    ("dashboard", (s, c) => s.DashboardAsync(c)),
+];
+var chosen = all.Where(s => options.Only is null || options.Only.Contains(s.Name)).ToArray();
+if (chosen.Length == 0) throw new ArgumentException($"--only takes some of: {string.Join(",", all.Select(s => s.Name))}");
+
 // Warm-up, not measured: the host's JIT and tiered compilation, the connection pool, the prepared statements.
 var warm = new Scenarios(host.BaseUrl, script, bodyFile, teamKey, TimeSpan.FromSeconds(2), team, truth, new CpuMeter(host.Pid));
 foreach (var clients in options.Clients)
 {
-    await warm.NoopPostAsync(clients);
-    await warm.HotTierAsync(clients);
-    await warm.BaselineAsync(clients);
-    await warm.SelloutAsync(clients);
-    await warm.NoopGetAsync(clients);
-    await warm.DashboardAsync(clients);
+    foreach (var scenario in chosen) await scenario.Measure(warm, clients);
 }
 
 var runs = new List<Run>();
@@ -46,13 +55,7 @@ foreach (var clients in options.Clients)
 {
     for (var repeat = 0; repeat < options.Repeats; repeat++)
     {
-        // Interleaved, so that drift of the machine during the run touches every scenario alike.
-        runs.Add(await scenarios.NoopPostAsync(clients));
-        runs.Add(await scenarios.HotTierAsync(clients));
-        runs.Add(await scenarios.BaselineAsync(clients));
-        runs.Add(await scenarios.SelloutAsync(clients));
-        runs.Add(await scenarios.NoopGetAsync(clients));
-        runs.Add(await scenarios.DashboardAsync(clients));
+        foreach (var scenario in chosen) runs.Add(await scenario.Measure(scenarios, clients));
         Console.Error.Write('.');
     }
 }
