@@ -33,6 +33,37 @@ public sealed class RushTests
     }
 
     [Test]
+    public async Task One_batch_answers_each_request_in_order_replays_included()
+    {
+        var slug = await world.LaunchAsync("batch", 500, GrainWorld.Tier("early", limit: 3));
+        var tier = world.Tier(slug, "early");
+        var earlier = await tier.ReserveAsync(GrainWorld.Request(key: "earlier", body: "a"));
+
+        // What the edge sends when a rush meets retries: new pledges past the limit, a key repeated inside the batch,
+        // the replay of a stored pledge after the sell-out, and a stored key sent with another body.
+        var results = await tier.ReserveManyAsync(
+        [
+            GrainWorld.Request(key: "k1"),
+            GrainWorld.Request(key: "twice", body: "x"),
+            GrainWorld.Request(key: "twice", body: "x"),
+            GrainWorld.Request(key: "k2"),
+            GrainWorld.Request(key: "earlier", body: "a"),
+            GrainWorld.Request(key: "earlier", body: "b"),
+        ]);
+
+        Assert.That(results[0].Refusal, Is.EqualTo(Refusal.None));
+        Assert.That(results[1].Refusal, Is.EqualTo(Refusal.None));
+        Assert.That(results[2].Replayed, Is.True, "the second copy of a key answers with the first one's pledge");
+        Assert.That(results[2].Pledge!.Id, Is.EqualTo(results[1].Pledge!.Id));
+        Assert.That(results[3].Refusal, Is.EqualTo(Refusal.SoldOut));
+        Assert.That(results[4].Replayed, Is.True, "a replay after the sell-out still gets its pledge");
+        Assert.That(results[4].Pledge!.Id, Is.EqualTo(earlier.Pledge!.Id));
+        Assert.That(results[5].Refusal, Is.EqualTo(Refusal.IdempotencyKeyReused));
+        var rows = await AssertCountersEqualRowsAsync(slug, tier, limit: 3);
+        Assert.That(rows.Rows, Is.EqualTo(3));
+    }
+
+    [Test]
     public async Task Cancellations_confirmations_and_expiries_during_a_rush_never_oversell()
     {
         var slug = await world.LaunchAsync("churn", 500, GrainWorld.Tier("early", limit: 100, maxPerBacker: 3));

@@ -59,6 +59,42 @@ public sealed class PledgeApiTests
     }
 
     [Test]
+    public async Task A_rush_over_http_sells_exactly_the_limit_and_retries_get_their_first_answer()
+    {
+        var slug = await ApiHost.LaunchCampaignAsync("rush", earlyLimit: 25);
+        using var client = ApiHost.Client();
+        var keys = Enumerable.Range(0, 150).Select(i => $"rush-{i}").ToArray();
+
+        var first = await Task.WhenAll(keys.Select(key => Http.PostPledgeAsync(client, slug, Http.Pledge(), key)));
+        var created = new Dictionary<string, string>();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (first[i].StatusCode == HttpStatusCode.Created)
+                created[keys[i]] = (await Http.JsonAsync(first[i])).GetProperty("id").GetString()!;
+            else await Http.AssertProblemAsync(first[i], 409, "sold-out");
+        }
+        Assert.That(created, Has.Count.EqualTo(25));
+
+        // Every backer retries at once, and a few change their body under the same key.
+        var again = await Task.WhenAll(keys.Select((key, i) =>
+            Http.PostPledgeAsync(client, slug, Http.Pledge(quantity: i % 50 == 0 ? 2 : 1), key)));
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (i % 50 == 0)
+                await Http.AssertProblemAsync(again[i], created.ContainsKey(keys[i]) ? 422 : 409,
+                    created.ContainsKey(keys[i]) ? "idempotency-key-reused" : "sold-out");
+            else if (created.TryGetValue(keys[i], out var id))
+            {
+                Assert.That(again[i].StatusCode, Is.EqualTo(HttpStatusCode.Created));
+                Assert.That(again[i].Headers.GetValues("Idempotent-Replayed"), Is.EqualTo(new[] { "true" }));
+                Assert.That((await Http.JsonAsync(again[i])).GetProperty("id").GetString(), Is.EqualTo(id));
+            }
+            else await Http.AssertProblemAsync(again[i], 409, "sold-out");
+        }
+        Assert.That(await Http.PledgeRowsAsync(slug), Is.EqualTo(25));
+    }
+
+    [Test]
     public async Task A_wrong_or_missing_token_reads_and_changes_nothing()
     {
         var slug = await ApiHost.LaunchCampaignAsync("token");

@@ -35,6 +35,31 @@ public sealed class PledgeWriterTests
         Assert.That(accepted.All(r => stored.Contains(r.Id)), Is.True, "every acknowledged row is stored");
     }
 
+    [Test]
+    public async Task One_call_commits_its_rows_together_and_answers_each_in_order()
+    {
+        var campaign = $"writer-{Guid.NewGuid():N}"[..20];
+        await using var writer = new PledgeWriter(TestDatabase.DataSource, NullLogger<PledgeWriter>.Instance);
+        Assert.That(await writer.InsertAsync(Row(campaign, "stored")), Is.True);
+
+        // More rows than one batch holds, so the call goes alone; a key repeats inside it and one is already stored.
+        var rows = Enumerable.Range(0, 700).Select(i => Row(campaign, $"key-{i}")).ToList();
+        rows[10] = Row(campaign, "key-3");
+        rows[20] = Row(campaign, "stored");
+        var answers = await writer.InsertManyAsync(rows);
+
+        Assert.That(answers, Has.Length.EqualTo(700));
+        Assert.That(answers[3], Is.True);
+        Assert.That(answers[10], Is.False, "the later copy of a key repeated in the call");
+        Assert.That(answers[20], Is.False, "a key stored before");
+        Assert.That(answers.Count(a => !a), Is.EqualTo(2));
+        await using var connection = await TestDatabase.DataSource.OpenConnectionAsync();
+        var stored = (await connection.QueryAsync<Guid>("SELECT id FROM pledges WHERE campaign_id = @campaign",
+            new { campaign })).ToHashSet();
+        Assert.That(stored, Has.Count.EqualTo(699));
+        Assert.That(rows.Where((_, i) => answers[i]).All(r => stored.Contains(r.Id)), Is.True);
+    }
+
     private static NewPledge Row(string campaign, string key)
     {
         var now = DateTimeOffset.UtcNow;

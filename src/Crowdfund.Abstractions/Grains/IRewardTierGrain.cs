@@ -19,6 +19,13 @@ public interface IRewardTierGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<PledgeResult> ReserveAsync(ReserveRequest request);
 
+    /// <summary>
+    /// <see cref="ReserveAsync"/> for several requests in one call (the edge gathers a rush into batches), all
+    /// written in one commit; one answer per request, in order.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<PledgeResult[]> ReserveManyAsync(ReserveRequest[] requests);
+
     /// <summary>Marks a reserved pledge Confirmed (the card is saved); its units now count toward the goal.</summary>
     Task<PledgeResult> ConfirmAsync(Guid pledgeId);
 

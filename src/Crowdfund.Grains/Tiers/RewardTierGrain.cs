@@ -47,43 +47,75 @@ public sealed partial class RewardTierGrain(
         Report();
     }
 
-    public async Task<PledgeResult> ReserveAsync(ReserveRequest request)
-    {
-        if (campaign is null) return Refuse(Refusal.CampaignNotFound);
-        if (tier is null) return Refuse(Refusal.TierNotFound);
-        if (!IsOpen()) return await ReplayOrAsync(request, Refusal.CampaignNotLive);
-        var quote = QuoteFor(tier, request.Country, request.Quantity, out var refusal);
-        if (quote is null) return Refuse(refusal);
-        if (!inventory.TryHold(request.Quantity)) return await ReplayOrAsync(request, Refusal.SoldOut);
+    public async Task<PledgeResult> ReserveAsync(ReserveRequest request) => (await ReserveManyAsync([request]))[0];
 
+    public async Task<PledgeResult[]> ReserveManyAsync(ReserveRequest[] requests)
+    {
+        var results = new PledgeResult[requests.Length];
         var now = clock.GetUtcNow();
-        var row = new NewPledge(request.PledgeId, campaignId, tierId, request.Country.ToUpperInvariant(),
+        // Every check and hold happens in this one synchronous step, before the first await: requests of other
+        // calls interleave only at the awaits, and by then these rewards are held.
+        var writes = new List<(int Index, NewPledge Row, AmountLines Quote)>(requests.Length);
+        var lookups = new List<(int Index, Refusal Refusal)>();
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var request = requests[i];
+            var refusal = Hold(request, now, out var row, out var quote);
+            if (row is not null) writes.Add((i, row, quote!));
+            else if (refusal is Refusal.CampaignNotLive or Refusal.SoldOut) lookups.Add((i, refusal));
+            else results[i] = Refuse(refusal);
+        }
+
+        if (writes.Count > 0)
+        {
+            bool[] inserted;
+            try
+            {
+                inserted = await writer.InsertManyAsync(writes.Select(w => w.Row).ToArray());
+            }
+            catch
+            {
+                foreach (var write in writes) inventory.Release(write.Row.Quantity);
+                throw;
+            }
+            for (var w = 0; w < writes.Count; w++)
+            {
+                var (index, row, quote) = writes[w];
+                if (!inserted[w])
+                {
+                    // The idempotency key was used before in this campaign: a replay or a reuse, never a second pledge.
+                    inventory.Release(row.Quantity);
+                    lookups.Add((index, Refusal.IdempotencyKeyReused));
+                    continue;
+                }
+                inventory.AddHeld(new LivePledge(row.Id, row.Country, row.Quantity, row.Units, PledgeStatus.Reserved,
+                    quote.Currency, quote.Total, row.HoldExpiresAt));
+                results[index] = PledgeResult.Ok(new PledgeView(row.Id, campaignId, tierId, row.Country, row.Quantity,
+                    row.Units, PledgeStatus.Reserved, quote, now, row.HoldExpiresAt, null));
+            }
+            Changed(urgent: false);
+            UpdateExpiryTimer();
+        }
+        if (lookups.Count > 0) await ReplayOrRefuseAsync(requests, lookups, results);
+        return results;
+    }
+
+    /// <summary>Checks one request and holds its rewards; the row to write, or why not.</summary>
+    private Refusal Hold(ReserveRequest request, DateTimeOffset now, out NewPledge? row, out AmountLines? quote)
+    {
+        row = null;
+        quote = null;
+        if (campaign is null) return Refusal.CampaignNotFound;
+        if (tier is null) return Refusal.TierNotFound;
+        if (!IsOpen()) return Refusal.CampaignNotLive;
+        quote = QuoteFor(tier, request.Country, request.Quantity, out var refusal);
+        if (quote is null) return refusal;
+        if (!inventory.TryHold(request.Quantity)) return Refusal.SoldOut;
+        row = new NewPledge(request.PledgeId, campaignId, tierId, request.Country.ToUpperInvariant(),
             request.Quantity, request.Quantity * tier.UnitsPerReward, quote, request.BackerName, request.BackerEmail,
             request.Address, request.TokenHash, request.IdempotencyKey, request.RequestHash, now,
             now + settings.HoldWindow);
-        bool inserted;
-        try
-        {
-            inserted = await writer.InsertAsync(row);
-        }
-        catch
-        {
-            inventory.Release(request.Quantity);
-            throw;
-        }
-        if (!inserted)
-        {
-            // The idempotency key was used before in this campaign: a replay or a reuse, never a second pledge.
-            inventory.Release(request.Quantity);
-            return await ReplayOrAsync(request, Refusal.IdempotencyKeyReused);
-        }
-
-        inventory.AddHeld(new LivePledge(row.Id, row.Country, row.Quantity, row.Units, PledgeStatus.Reserved,
-            quote.Currency, quote.Total, row.HoldExpiresAt));
-        Changed(urgent: false);
-        UpdateExpiryTimer();
-        return PledgeResult.Ok(new PledgeView(row.Id, campaignId, tierId, row.Country, row.Quantity, row.Units,
-            PledgeStatus.Reserved, quote, now, row.HoldExpiresAt, null));
+        return Refusal.None;
     }
 
     public async Task<PledgeResult> ConfirmAsync(Guid pledgeId)
@@ -269,14 +301,21 @@ public sealed partial class RewardTierGrain(
         return expired.Count;
     }
 
-    /// <summary>A refused reservation may be the replay of one that succeeded: the stored row answers that.</summary>
-    private async Task<PledgeResult> ReplayOrAsync(ReserveRequest request, Refusal refusal)
+    /// <summary>
+    /// A refused reservation may be the replay of one that succeeded: the stored rows answer that, all of a batch
+    /// in one query.
+    /// </summary>
+    private async Task ReplayOrRefuseAsync(ReserveRequest[] requests, List<(int Index, Refusal Refusal)> lookups,
+        PledgeResult[] results)
     {
-        var existing = await pledges.FindByIdempotencyKeyAsync(campaignId, request.IdempotencyKey);
-        if (existing is null) return Refuse(refusal);
-        return existing.RequestHash.AsSpan().SequenceEqual(request.RequestHash)
-            ? PledgeResult.Ok(existing.ToView(), replayed: true)
-            : Refuse(Refusal.IdempotencyKeyReused);
+        var existing = await pledges.FindByIdempotencyKeysAsync(campaignId, lookups.Select(l => requests[l.Index].IdempotencyKey));
+        foreach (var (index, refusal) in lookups)
+        {
+            var request = requests[index];
+            results[index] = !existing.TryGetValue(request.IdempotencyKey, out var row) ? Refuse(refusal)
+                : row.RequestHash.AsSpan().SequenceEqual(request.RequestHash) ? PledgeResult.Ok(row.ToView(), replayed: true)
+                : Refuse(Refusal.IdempotencyKeyReused);
+        }
     }
 
     private async Task<PledgeResult> NotLiveHereAsync(Guid pledgeId)

@@ -37,7 +37,7 @@ public static class PublicEndpoints
             definition.Deadline, settings?.Country, settings?.Currency, campaign.Progress, tiers));
     }
 
-    private static async Task<IResult> CreatePledgeAsync(string slug, HttpRequest request, GrainReferences grains,
+    private static async Task<IResult> CreatePledgeAsync(string slug, HttpRequest request, ReservationBatcher tiers,
         PledgeTokens tokens)
     {
         var key = request.Headers["Idempotency-Key"].ToString();
@@ -68,7 +68,7 @@ public static class PublicEndpoints
             input.Backer.Email!.Trim(), new ShippingAddress(address.Line1!.Trim(), address.Line2?.Trim(),
                 address.City!.Trim(), address.Region?.Trim(), address.PostalCode!.Trim().ToUpperInvariant()),
             PledgeTokens.Hash(token), key, SHA256.HashData(body.Raw));
-        var result = await grains.Get<IRewardTierGrain>(TierKey.Format(slug, input.TierId!)).ReserveAsync(reserve);
+        var result = await tiers.ReserveAsync(TierKey.Format(slug, input.TierId!), reserve);
         if (result.Pledge is not { } pledge) return ApiProblems.For(result.Refusal);
         var response = PledgeResponse.From(pledge, pledge.Id == pledgeId ? token : tokens.Issue(pledge.Id));
         if (result.Replayed) request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";

@@ -20,6 +20,7 @@ public static class CrowdfundHostExtensions
         builder.Services.AddSingleton<Api.PledgeTokens>();
         builder.Services.AddSingleton<Api.DashboardCache>();
         builder.Services.AddSingleton<Api.GrainReferences>();
+        builder.Services.AddSingleton<Api.ReservationBatcher>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();

@@ -15,7 +15,7 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource)
         id AS Id, campaign_id AS CampaignId, tier_id AS TierId, country AS Country, quantity AS Quantity,
         units AS Units, status AS Status, currency AS Currency, subtotal AS Subtotal, shipping AS Shipping, tax AS Tax,
         total AS Total, token_hash AS TokenHash, request_hash AS RequestHash, created_at AS CreatedAt,
-        hold_expires_at AS HoldExpiresAt, confirmed_at AS ConfirmedAt
+        hold_expires_at AS HoldExpiresAt, confirmed_at AS ConfirmedAt, idempotency_key AS IdempotencyKey
         """;
 
     public async Task<PledgeRecord?> GetAsync(Guid id)
@@ -26,13 +26,18 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource)
         return row?.ToRecord();
     }
 
-    public async Task<PledgeRecord?> FindByIdempotencyKeyAsync(string campaignId, string idempotencyKey)
+    /// <summary>
+    /// The pledges of a campaign written under any of the given idempotency keys, by key: one index probe per key
+    /// in one round trip, so a batch of refusals (after a sell-out, say) costs one query.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, PledgeRecord>> FindByIdempotencyKeysAsync(string campaignId,
+        IEnumerable<string> idempotencyKeys)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<RecordRow>(
-            $"SELECT {RecordColumns} FROM pledges WHERE campaign_id = @campaignId AND idempotency_key = @idempotencyKey",
-            new { campaignId, idempotencyKey });
-        return row?.ToRecord();
+        var rows = await connection.QueryAsync<RecordRow>(
+            $"SELECT {RecordColumns} FROM pledges WHERE campaign_id = @campaignId AND idempotency_key = ANY(@keys)",
+            new { campaignId, keys = idempotencyKeys.Distinct(StringComparer.Ordinal).ToArray() });
+        return rows.ToDictionary(r => r.IdempotencyKey, r => r.ToRecord(), StringComparer.Ordinal);
     }
 
     /// <summary>The reserved and confirmed pledges of one tier (an index range, not a scan).</summary>
@@ -110,7 +115,8 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource)
 
     private sealed record RecordRow(Guid Id, string CampaignId, string TierId, string Country, int Quantity, int Units,
         string Status, string Currency, long Subtotal, long Shipping, long Tax, long Total, byte[] TokenHash,
-        byte[] RequestHash, DateTimeOffset CreatedAt, DateTimeOffset? HoldExpiresAt, DateTimeOffset? ConfirmedAt)
+        byte[] RequestHash, DateTimeOffset CreatedAt, DateTimeOffset? HoldExpiresAt, DateTimeOffset? ConfirmedAt,
+        string IdempotencyKey)
     {
         public PledgeRecord ToRecord() => new(Id, CampaignId, TierId, Country, Quantity, Units,
             Enum.Parse<PledgeStatus>(Status), new AmountLines(Currency, Subtotal, Shipping, Tax, Total), TokenHash,

@@ -30,9 +30,16 @@ public sealed partial class PledgeWriter : IAsyncDisposable
     }
 
     /// <summary>Inserts the pledge; true once committed, false when its idempotency key was already used in its campaign.</summary>
-    public Task<bool> InsertAsync(NewPledge pledge)
+    public async Task<bool> InsertAsync(NewPledge pledge) => (await InsertManyAsync([pledge]))[0];
+
+    /// <summary>
+    /// Inserts the pledges in one commit with whatever else is waiting; for each, in order, true once committed,
+    /// false when its idempotency key was already used in its campaign (also by an earlier row of the same call).
+    /// </summary>
+    public Task<bool[]> InsertManyAsync(IReadOnlyList<NewPledge> pledges)
     {
-        var pending = new Pending(pledge, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (pledges.Count == 0) return Task.FromResult(Array.Empty<bool>());
+        var pending = new Pending(pledges, new TaskCompletionSource<bool[]>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(pending))
             throw new ObjectDisposedException(nameof(PledgeWriter));
         return pending.Done.Task;
@@ -40,28 +47,34 @@ public sealed partial class PledgeWriter : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var batch = new List<Pending>(MaxBatch);
+        var batch = new List<Pending>();
         while (await queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item)) batch.Add(item);
+            var rows = 0;
+            // A caller's rows are never split across commits; a call larger than the cap goes alone.
+            while (rows < MaxBatch && queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+                rows += item.Pledges.Count;
+            }
             if (batch.Count == 0) continue;
             try
             {
-                var inserted = await WriteAsync(batch);
-                foreach (var item in batch) item.Done.TrySetResult(inserted.Contains(item.Pledge.Id));
+                var inserted = await WriteAsync(batch.SelectMany(p => p.Pledges).ToArray());
+                foreach (var item in batch)
+                    item.Done.TrySetResult(item.Pledges.Select(p => inserted.Contains(p.Id)).ToArray());
             }
             catch (Exception exception)
             {
-                LogBatchFailed(logger, exception, batch.Count);
+                LogBatchFailed(logger, exception, rows);
                 foreach (var item in batch) item.Done.TrySetException(exception);
             }
         }
     }
 
-    private async Task<HashSet<Guid>> WriteAsync(List<Pending> batch)
+    private async Task<HashSet<Guid>> WriteAsync(NewPledge[] rows)
     {
-        var rows = batch.Select(p => p.Pledge).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync();
         try
         {
@@ -136,7 +149,7 @@ public sealed partial class PledgeWriter : IAsyncDisposable
         await Task.WhenAll(loops);
     }
 
-    private sealed record Pending(NewPledge Pledge, TaskCompletionSource<bool> Done);
+    private sealed record Pending(IReadOnlyList<NewPledge> Pledges, TaskCompletionSource<bool[]> Done);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing a batch of {Count} pledges failed")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
