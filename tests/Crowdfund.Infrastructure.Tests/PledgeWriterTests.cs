@@ -17,12 +17,13 @@ public sealed class PledgeWriterTests
     {
         var campaign = $"writer-{Guid.NewGuid():N}"[..20];
         await using var writer = new PledgeWriter(TestDatabase.DataSource, NullLogger<PledgeWriter>.Instance);
-        Assert.That(await writer.InsertAsync(Row(campaign, "first")), Is.True);
+        Assert.That(await writer.InsertManyAsync([Row(campaign, "first")]), Is.EqualTo(new[] { true }));
 
         // Sixty rows at once, so that batches mix new keys, a key already stored, and keys repeated among
         // themselves; whichever way they are batched, each key goes in exactly once.
         var rows = Enumerable.Range(0, 60).Select(i => Row(campaign, i % 3 == 0 ? "first" : $"key-{i % 20}")).ToList();
-        var answers = await Task.WhenAll(rows.Select(writer.InsertAsync));
+        // One call per row, as separate callers would make them.
+        var answers = (await Task.WhenAll(rows.Select(r => writer.InsertManyAsync([r])))).Select(a => a.Single()).ToArray();
 
         var accepted = rows.Where((_, i) => answers[i]).ToList();
         Assert.That(accepted.Select(r => r.IdempotencyKey), Is.Unique);
@@ -40,7 +41,7 @@ public sealed class PledgeWriterTests
     {
         var campaign = $"writer-{Guid.NewGuid():N}"[..20];
         await using var writer = new PledgeWriter(TestDatabase.DataSource, NullLogger<PledgeWriter>.Instance);
-        Assert.That(await writer.InsertAsync(Row(campaign, "stored")), Is.True);
+        Assert.That(await writer.InsertManyAsync([Row(campaign, "stored")]), Is.EqualTo(new[] { true }));
 
         // More rows than one batch holds, so the call goes alone; a key repeats inside it and one is already stored.
         var rows = Enumerable.Range(0, 700).Select(i => Row(campaign, $"key-{i}")).ToList();

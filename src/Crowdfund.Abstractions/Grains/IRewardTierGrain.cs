@@ -10,19 +10,14 @@ namespace Crowdfund.Grains;
 public interface IRewardTierGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Holds the rewards and writes the pledge as Reserved; returns once the row is committed.
+    /// Holds the rewards of each request and writes its pledge as Reserved, all rows of the call in one commit;
+    /// returns once that commit is done, with one answer per request, in order. The edge gathers the pledges of a
+    /// rush that arrive together into one call.
     /// </summary>
     /// <remarks>
-    /// Interleaves with other calls so that many reservations share one database commit. The inventory check and
-    /// the hold happen together in one synchronous step before the write; a failed write releases the hold.
+    /// Interleaves with other calls so that many reservations share one database commit. The inventory checks and
+    /// holds of a call happen together in one synchronous step before the write; a failed write releases them.
     /// </remarks>
-    [AlwaysInterleave]
-    Task<PledgeResult> ReserveAsync(ReserveRequest request);
-
-    /// <summary>
-    /// <see cref="ReserveAsync"/> for several requests in one call (the edge gathers a rush into batches), all
-    /// written in one commit; one answer per request, in order.
-    /// </summary>
     [AlwaysInterleave]
     Task<PledgeResult[]> ReserveManyAsync(ReserveRequest[] requests);
 

@@ -47,8 +47,6 @@ public sealed partial class RewardTierGrain(
         Report();
     }
 
-    public async Task<PledgeResult> ReserveAsync(ReserveRequest request) => (await ReserveManyAsync([request]))[0];
-
     public async Task<PledgeResult[]> ReserveManyAsync(ReserveRequest[] requests)
     {
         var results = new PledgeResult[requests.Length];

@@ -29,9 +29,6 @@ public sealed partial class PledgeWriter : IAsyncDisposable
         loops = Enumerable.Range(0, Writers).Select(_ => Task.Run(RunAsync)).ToArray();
     }
 
-    /// <summary>Inserts the pledge; true once committed, false when its idempotency key was already used in its campaign.</summary>
-    public async Task<bool> InsertAsync(NewPledge pledge) => (await InsertManyAsync([pledge]))[0];
-
     /// <summary>
     /// Inserts the pledges in one commit with whatever else is waiting; for each, in order, true once committed,
     /// false when its idempotency key was already used in its campaign (also by an earlier row of the same call).
