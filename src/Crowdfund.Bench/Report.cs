@@ -11,7 +11,7 @@ internal static class Report
         {
             var g = group.ToList();
             var notes = new List<string>();
-            if (g[0].PledgesPerCommit is not null) notes.Add($"{Median(g, r => r.PledgesPerCommit ?? 0):0.0} pledges/commit");
+            if (g[0].Path is not null) notes.Add(PathNote(g));
             if (g[0].Scenario.StartsWith("sell-out", StringComparison.Ordinal))
             {
                 var soldOut = g.Where(r => r.SelloutSeconds is not null).ToList();
@@ -47,6 +47,16 @@ internal static class Report
         }
         Verdict("zero oversell, zero lost pledge, counters equal the database, in every run", checksOk);
         return checksOk;
+    }
+
+    /// <summary>Medians of the pledge path's stages: batch sizes, then the edge wait, the tier call, and the commit inside it.</summary>
+    private static string PathNote(IReadOnlyList<Run> g)
+    {
+        string Figure(Func<PathStats, double?> value, string format) =>
+            g.Select(r => value(r.Path!)).OfType<double>().ToList() is { Count: > 0 } values ? Median(values, v => v).ToString(format) : "-";
+        return $"{Figure(p => p.RequestsPerCall, "0.0")} pledges/call, {Figure(p => p.PledgesPerCommit, "0.0")}/commit; " +
+            $"edge wait {Figure(p => p.WaitMs, "0.00")} ms, tier call {Figure(p => p.CallMs, "0.00")} ms, " +
+            $"commit {Figure(p => p.CommitMs, "0.00")} ms";
     }
 
     private static void Verdict(string target, bool met) => Console.WriteLine($"  [{(met ? "met" : "MISSED")}] {target}");

@@ -4,7 +4,7 @@ namespace Crowdfund.Bench;
 
 /// <summary>One measured run: what wrk saw, what the box did, and which checks failed.</summary>
 internal sealed record Run(string Scenario, int Clients, WrkResult Wrk, CpuMeter.Share Cpu, IReadOnlyList<string> Failures,
-    double? PledgesPerCommit = null, double? SelloutSeconds = null, double? RefusalsPerSecondAfter = null);
+    PathStats? Path = null, double? SelloutSeconds = null, double? RefusalsPerSecondAfter = null);
 
 /// <summary>The scenarios of the launch-rush benchmark, each one wrk run followed by its checks.</summary>
 internal sealed class Scenarios(string baseUrl, string script, string bodyFile, string teamKey, TimeSpan duration,
@@ -39,7 +39,7 @@ internal sealed class Scenarios(string baseUrl, string script, string bodyFile, 
     public async Task<Run> HotTierAsync(int clients)
     {
         var before = await truth.PledgesAsync(HotSlug, TierId);
-        var commits = await truth.CommitsAsync();
+        var path = await team.PathStatsAsync();
         var run = await MeasureAsync("Crowdfund hot tier", clients, $"/v1/campaigns/{HotSlug}/pledges", "post", async wrk =>
         {
             var after = await truth.PledgesAsync(HotSlug, TierId);
@@ -48,8 +48,7 @@ internal sealed class Scenarios(string baseUrl, string script, string bodyFile, 
             if (held != after.Held) failures.Add($"tier counter {held} != database {after.Held}");
             return failures;
         });
-        var rows = (await truth.PledgesAsync(HotSlug, TierId)).Rows - before.Rows;
-        return run with { PledgesPerCommit = rows / (double)Math.Max(1, await truth.CommitsAsync() - commits) };
+        return run with { Path = (await team.PathStatsAsync()).Since(path) };
     }
 
     /// <summary>The same rush on the plain-SQL design: one transaction and one row lock per pledge.</summary>
@@ -70,6 +69,7 @@ internal sealed class Scenarios(string baseUrl, string script, string bodyFile, 
     {
         var slug = $"bench-sellout-{RunId}-{++runs}";
         await team.LaunchAsync(slug, TierId, 1000);
+        var path = await team.PathStatsAsync();
         var clock = Stopwatch.StartNew();
         double? soldOutAt = null;
         using var stop = new CancellationTokenSource();
@@ -99,7 +99,7 @@ internal sealed class Scenarios(string baseUrl, string script, string bodyFile, 
         await stop.CancelAsync();
         await watcher;
         var after = soldOutAt is { } t ? run.Wrk.Refused / Math.Max(0.001, run.Wrk.Seconds - t) : (double?)null;
-        return run with { SelloutSeconds = soldOutAt, RefusalsPerSecondAfter = after };
+        return run with { Path = (await team.PathStatsAsync()).Since(path), SelloutSeconds = soldOutAt, RefusalsPerSecondAfter = after };
     }
 
     /// <summary>

@@ -37,6 +37,9 @@ internal sealed class Team(string baseUrl, string key) : IDisposable
             remaining.ValueKind == JsonValueKind.Null ? null : remaining.GetInt32());
     }
 
+    public async Task<PathStats> PathStatsAsync() =>
+        await http.GetFromJsonAsync<PathStats>("/bench/stats") ?? throw new InvalidOperationException("no /bench/stats");
+
     public async Task CreateBaselineTierAsync(string tierId, int limit) =>
         await EnsureAsync(await http.PutAsync($"/bench/baseline/tiers/{tierId}?limit={limit}", null));
 

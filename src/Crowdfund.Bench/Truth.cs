@@ -24,14 +24,6 @@ internal sealed class Truth(NpgsqlDataSource db)
             """, new { tierId });
     }
 
-    /// <summary>Transactions committed in this database so far: divided into pledges, the size of a group commit.</summary>
-    public async Task<long> CommitsAsync()
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<long>(
-            "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
-    }
-
     public async Task<string> SettingAsync(string name)
     {
         await using var connection = await db.OpenConnectionAsync();

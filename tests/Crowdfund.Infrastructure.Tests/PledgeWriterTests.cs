@@ -40,7 +40,8 @@ public sealed class PledgeWriterTests
     public async Task One_call_commits_its_rows_together_and_answers_each_in_order()
     {
         var campaign = $"writer-{Guid.NewGuid():N}"[..20];
-        await using var writer = new PledgeWriter(TestDatabase.DataSource, NullLogger<PledgeWriter>.Instance);
+        var stats = new PledgePathStats();
+        await using var writer = new PledgeWriter(TestDatabase.DataSource, NullLogger<PledgeWriter>.Instance, stats);
         Assert.That(await writer.InsertManyAsync([Row(campaign, "stored")]), Is.EqualTo(new[] { true }));
 
         // More rows than one batch holds, so the call goes alone; a key repeats inside it and one is already stored.
@@ -58,6 +59,10 @@ public sealed class PledgeWriterTests
         var stored = (await connection.QueryAsync<Guid>("SELECT id FROM pledges WHERE campaign_id = @campaign",
             new { campaign })).ToHashSet();
         Assert.That(stored, Has.Count.EqualTo(699));
+        // Two commits (the lone row, then the call of 700), counting the rows that went in, not the refused ones.
+        var totals = stats.Snapshot();
+        Assert.That((totals.Commits, totals.CommittedRows), Is.EqualTo((2L, 699L)));
+        Assert.That(totals.CommitSeconds, Is.GreaterThan(0));
         Assert.That(rows.Where((_, i) => answers[i]).All(r => stored.Contains(r.Id)), Is.True);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Crowdfund.Domain.Rules;
+using Crowdfund.Infrastructure.Pledges;
 using Dapper;
 using Npgsql;
 
@@ -21,6 +22,8 @@ public static class BenchEndpoints
             var body = await JsonBody.ReadAsync<NewPledgeBody>(request);
             return body.Problem ?? Results.Ok(new { ok = true });
         });
+        // The pledge path's running totals, read before and after a run to say where its time went.
+        bench.MapGet("/stats", (PledgePathStats stats) => Results.Ok(stats.Snapshot()));
         bench.MapPut("/baseline/tiers/{id}", CreateBaselineTierAsync);
         bench.MapPost("/baseline/tiers/{id}/pledges", BaselinePledgeAsync);
         bench.MapGet("/baseline/tiers/{id}", async (string id, NpgsqlDataSource db) =>

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Crowdfund.Grains;
+using Crowdfund.Infrastructure.Pledges;
 using Crowdfund.Messages;
 
 namespace Crowdfund.Host.Api;
@@ -10,7 +12,7 @@ namespace Crowdfund.Host.Api;
 /// reservation itself. Nothing waits to fill a batch: a request to a quiet tier is sent at once, and only requests
 /// arriving while calls to that tier are in flight go together in the next call.
 /// </summary>
-public sealed class ReservationBatcher(GrainReferences grains)
+public sealed class ReservationBatcher(GrainReferences grains, PledgePathStats stats)
 {
     // Two calls in flight per tier: one batch fills while the other commits (the pledge writer runs two commits).
     private const int MaxInFlight = 2;
@@ -23,7 +25,7 @@ public sealed class ReservationBatcher(GrainReferences grains)
         var pending = new Pending(request, new TaskCompletionSource<PledgeResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         while (true)
         {
-            var lane = lanes.GetOrAdd(tierKey, key => new Lane(lanes, key, grains.Get<IRewardTierGrain>(key)));
+            var lane = lanes.GetOrAdd(tierKey, key => new Lane(lanes, key, grains.Get<IRewardTierGrain>(key), stats));
             // A lane retires when it runs dry (so made-up tier ids take no memory); then a fresh one is made.
             if (!lane.TryEnqueue(pending, out var startSending)) continue;
             if (startSending) _ = lane.SendAsync();
@@ -31,9 +33,12 @@ public sealed class ReservationBatcher(GrainReferences grains)
         }
     }
 
-    private sealed record Pending(ReserveRequest Request, TaskCompletionSource<PledgeResult> Answer);
+    private sealed record Pending(ReserveRequest Request, TaskCompletionSource<PledgeResult> Answer)
+    {
+        public long QueuedAt { get; } = Stopwatch.GetTimestamp();
+    }
 
-    private sealed class Lane(ConcurrentDictionary<string, Lane> lanes, string tierKey, IRewardTierGrain tier)
+    private sealed class Lane(ConcurrentDictionary<string, Lane> lanes, string tierKey, IRewardTierGrain tier, PledgePathStats stats)
     {
         private readonly Lock gate = new();
         private readonly Queue<Pending> queue = new();
@@ -61,9 +66,12 @@ public sealed class ReservationBatcher(GrainReferences grains)
         {
             while (NextBatch() is { } batch)
             {
+                var sentAt = Stopwatch.GetTimestamp();
+                stats.Sent(batch.Length, batch.Sum(p => sentAt - p.QueuedAt));
                 try
                 {
                     var results = await tier.ReserveManyAsync(batch.Select(p => p.Request).ToArray());
+                    stats.Answered(sentAt);
                     for (var i = 0; i < batch.Length; i++) batch[i].Answer.TrySetResult(results[i]);
                 }
                 catch (Exception exception)

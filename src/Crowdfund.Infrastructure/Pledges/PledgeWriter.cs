@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Crowdfund.Infrastructure.Postgres;
 using Microsoft.Extensions.Logging;
@@ -19,13 +20,15 @@ public sealed partial class PledgeWriter : IAsyncDisposable
 
     private readonly NpgsqlDataSource dataSource;
     private readonly ILogger<PledgeWriter> logger;
+    private readonly PledgePathStats stats;
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly Task[] loops;
 
-    public PledgeWriter(NpgsqlDataSource dataSource, ILogger<PledgeWriter> logger)
+    public PledgeWriter(NpgsqlDataSource dataSource, ILogger<PledgeWriter> logger, PledgePathStats? stats = null)
     {
         this.dataSource = dataSource;
         this.logger = logger;
+        this.stats = stats ?? new PledgePathStats();
         loops = Enumerable.Range(0, Writers).Select(_ => Task.Run(RunAsync)).ToArray();
     }
 
@@ -58,7 +61,9 @@ public sealed partial class PledgeWriter : IAsyncDisposable
             if (batch.Count == 0) continue;
             try
             {
+                var startedAt = Stopwatch.GetTimestamp();
                 var inserted = await WriteAsync(batch.SelectMany(p => p.Pledges).ToArray());
+                stats.Committed(inserted.Count, startedAt);
                 foreach (var item in batch)
                     item.Done.TrySetResult(item.Pledges.Select(p => inserted.Contains(p.Id)).ToArray());
             }

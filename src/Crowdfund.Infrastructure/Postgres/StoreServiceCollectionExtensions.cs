@@ -11,6 +11,7 @@ public static class StoreServiceCollectionExtensions
     {
         services.AddSingleton<CampaignStore>();
         services.AddSingleton<PledgeStore>();
+        services.AddSingleton<PledgePathStats>();
         services.AddSingleton<PledgeWriter>();
         services.AddSingleton<EditionStore>();
         return services;
