@@ -1,4 +1,6 @@
 using Crowdfund.Messages;
+using Crowdfund.Testing;
+using Dapper;
 
 namespace Crowdfund.Grains.Tests;
 
@@ -61,6 +63,41 @@ public sealed class RushTests
         Assert.That(results[5].Refusal, Is.EqualTo(Refusal.IdempotencyKeyReused));
         var rows = await AssertCountersEqualRowsAsync(slug, tier, limit: 3);
         Assert.That(rows.Rows, Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task A_retry_arriving_while_its_original_commits_the_last_reward_answers_as_its_replay()
+    {
+        var slug = await world.LaunchAsync("inflight", 500, GrainWorld.Tier("early", limit: 1));
+        var tier = world.Tier(slug, "early");
+
+        // Keep the original's commit open: another transaction takes its key first, so PostgreSQL makes the
+        // original's insert wait on the unique index until that transaction rolls back.
+        await using var blocker = await TestDatabase.DataSource.OpenConnectionAsync();
+        await using var transaction = await blocker.BeginTransactionAsync();
+        await blocker.ExecuteAsync("""
+            INSERT INTO pledges (id, campaign_id, tier_id, country, quantity, units, status, currency, subtotal, shipping,
+                                 tax, total, backer_name, backer_email, shipping_address, token_hash, idempotency_key,
+                                 request_hash, created_at, updated_at)
+            VALUES (gen_random_uuid(), @slug, 'early', 'FR', 1, 1, 'Reserved', 'EUR', 0, 0, 0, 0, 'x', 'x@example.org',
+                    '{}', '\x00', 'retried', '\x00', now(), now())
+            """, new { slug }, transaction);
+        var original = tier.ReserveAsync(GrainWorld.Request(key: "retried", body: "x"));
+        while (await blocker.ExecuteScalarAsync<long>(
+                   "SELECT count(*) FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))", transaction: transaction) == 0)
+            await Task.Delay(10);
+
+        // The original holds the only reward and is committing; its retry finds the tier sold out and no row yet.
+        var retry = tier.ReserveAsync(GrainWorld.Request(key: "retried", body: "x"));
+        await Task.WhenAny(retry, Task.Delay(500));
+        Assert.That(retry.IsCompleted, Is.False, "the retry waits for its original's commit");
+        await transaction.RollbackAsync();
+
+        var (first, again) = (await original, await retry);
+        Assert.That(first.Refusal, Is.EqualTo(Refusal.None));
+        Assert.That(again.Replayed, Is.True);
+        Assert.That(again.Pledge!.Id, Is.EqualTo(first.Pledge!.Id));
+        Assert.That((await AssertCountersEqualRowsAsync(slug, tier, limit: 1)).Rows, Is.EqualTo(1));
     }
 
     [Test]

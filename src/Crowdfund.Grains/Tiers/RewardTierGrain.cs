@@ -24,6 +24,10 @@ public sealed partial class RewardTierGrain(
     private readonly CrowdfundGrainOptions settings = options.Value;
     private readonly Guid activationId = Guid.NewGuid();
     private readonly Dictionary<Guid, int> moveHolds = [];
+    // Idempotency keys of the reservations being written now, with their write. A retry that arrives while its
+    // original is still committing, after the original took the last rewards, is refused by the inventory and
+    // its key lookup cannot see the uncommitted row; it waits for that write and answers as its replay instead.
+    private readonly Dictionary<string, Task> writing = new(StringComparer.Ordinal);
     private string campaignId = "";
     private string tierId = "";
     private CampaignRecord? campaign;
@@ -55,26 +59,39 @@ public sealed partial class RewardTierGrain(
         // calls interleave only at the awaits, and by then these rewards are held.
         var writes = new List<(int Index, NewPledge Row, AmountLines Quote)>(requests.Length);
         var lookups = new List<(int Index, Refusal Refusal)>();
+        List<Task>? originals = null;
         for (var i = 0; i < requests.Length; i++)
         {
             var request = requests[i];
             var refusal = Hold(request, now, out var row, out var quote);
             if (row is not null) writes.Add((i, row, quote!));
-            else if (refusal is Refusal.CampaignNotLive or Refusal.SoldOut) lookups.Add((i, refusal));
+            else if (refusal is Refusal.CampaignNotLive or Refusal.SoldOut)
+            {
+                lookups.Add((i, refusal));
+                if (writing.TryGetValue(request.IdempotencyKey, out var original)) (originals ??= []).Add(original);
+            }
             else results[i] = Refuse(refusal);
         }
 
         if (writes.Count > 0)
         {
             bool[] inserted;
+            Task<bool[]>? write = null;
             try
             {
-                inserted = await writer.InsertManyAsync(writes.Select(w => w.Row).ToArray());
+                write = writer.InsertManyAsync(writes.Select(w => w.Row).ToArray());
+                foreach (var (_, row, _) in writes) writing.TryAdd(row.IdempotencyKey, write);
+                inserted = await write;
             }
             catch
             {
-                foreach (var write in writes) inventory.Release(write.Row.Quantity);
+                foreach (var (_, row, _) in writes) inventory.Release(row.Quantity);
                 throw;
+            }
+            finally
+            {
+                foreach (var (_, row, _) in writes)
+                    if (writing.TryGetValue(row.IdempotencyKey, out var entry) && entry == write) writing.Remove(row.IdempotencyKey);
             }
             for (var w = 0; w < writes.Count; w++)
             {
@@ -94,7 +111,21 @@ public sealed partial class RewardTierGrain(
             Changed(urgent: false);
             UpdateExpiryTimer();
         }
-        if (lookups.Count > 0) await ReplayOrRefuseAsync(requests, lookups, results);
+        if (lookups.Count > 0)
+        {
+            if (originals is not null)
+            {
+                try
+                {
+                    await Task.WhenAll(originals);
+                }
+                catch
+                {
+                    // The original's caller gets that failure; the lookup below answers this copy either way.
+                }
+            }
+            await ReplayOrRefuseAsync(requests, lookups, results);
+        }
         return results;
     }
 
