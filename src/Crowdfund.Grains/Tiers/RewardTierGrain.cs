@@ -75,24 +75,7 @@ public sealed partial class RewardTierGrain(
 
         if (writes.Count > 0)
         {
-            bool[] inserted;
-            Task<bool[]>? write = null;
-            try
-            {
-                write = writer.InsertManyAsync(writes.Select(w => w.Row).ToArray());
-                foreach (var (_, row, _) in writes) writing.TryAdd(row.IdempotencyKey, write);
-                inserted = await write;
-            }
-            catch
-            {
-                foreach (var (_, row, _) in writes) inventory.Release(row.Quantity);
-                throw;
-            }
-            finally
-            {
-                foreach (var (_, row, _) in writes)
-                    if (writing.TryGetValue(row.IdempotencyKey, out var entry) && entry == write) writing.Remove(row.IdempotencyKey);
-            }
+            var inserted = await WriteHeldAsync(writes.Select(w => w.Row).ToArray());
             for (var w = 0; w < writes.Count; w++)
             {
                 var (index, row, quote) = writes[w];
@@ -127,6 +110,34 @@ public sealed partial class RewardTierGrain(
             await ReplayOrRefuseAsync(requests, lookups, results);
         }
         return results;
+    }
+
+    /// <summary>
+    /// Writes rows whose rewards are held, in one commit with whatever else is waiting; a failed write releases
+    /// them. While it runs, their keys are in <see cref="writing"/> for retries that arrive meanwhile.
+    /// </summary>
+    private async Task<bool[]> WriteHeldAsync(NewPledge[] rows)
+    {
+        Task<bool[]>? write = null;
+        try
+        {
+            write = writer.InsertManyAsync(rows);
+            foreach (var row in rows) writing.TryAdd(row.IdempotencyKey, write);
+            return await write;
+        }
+        catch
+        {
+            foreach (var row in rows) inventory.Release(row.Quantity);
+            throw;
+        }
+        finally
+        {
+            foreach (var row in rows)
+            {
+                if (writing.TryGetValue(row.IdempotencyKey, out var entry) && entry == write)
+                    writing.Remove(row.IdempotencyKey);
+            }
+        }
     }
 
     /// <summary>Checks one request and holds its rewards; the row to write, or why not.</summary>
