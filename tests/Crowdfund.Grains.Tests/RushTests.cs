@@ -83,9 +83,10 @@ public sealed class RushTests
                     '{}', '\x00', 'retried', '\x00', now(), now())
             """, new { slug }, transaction);
         var original = tier.ReserveAsync(GrainWorld.Request(key: "retried", body: "x"));
-        while (await blocker.ExecuteScalarAsync<long>(
-                   "SELECT count(*) FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))", transaction: transaction) == 0)
-            await Task.Delay(10);
+        await Eventually.Until(async () => await blocker.ExecuteScalarAsync<bool>(
+                "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid)))",
+                transaction: transaction),
+            "the original's insert waits on the key held by the blocking transaction");
 
         // The original holds the only reward and is committing; its retry finds the tier sold out and no row yet.
         var retry = tier.ReserveAsync(GrainWorld.Request(key: "retried", body: "x"));
