@@ -10,7 +10,9 @@ public static class Pricing
     /// <remarks>
     /// Shipping is charged once per pledge and is taxed like the goods (as EU VAT treats it). Where prices include
     /// tax, the tax line is the tax share of the gross: gross × rate ÷ (1 + rate); otherwise the tax is added on
-    /// top: net × rate. Both round half away from zero to the minor unit.
+    /// top: net × rate. Both round half away from zero to the minor unit. Within <see cref="Rules.Limits"/> nothing
+    /// here comes near overflow; the arithmetic is checked all the same, so a definition that slipped past them fails
+    /// loudly instead of charging a wrapped-around amount.
     /// </remarks>
     public static AmountLines? Quote(TierDefinition tier, CountrySettings country, int quantity)
     {
@@ -32,5 +34,6 @@ public static class Pricing
     }
 
     /// <summary>Non-negative integer division rounding half away from zero.</summary>
-    internal static long DivideRounded(long numerator, long denominator) => (numerator * 2 + denominator) / (denominator * 2);
+    internal static long DivideRounded(long numerator, long denominator) =>
+        checked(numerator * 2 + denominator) / checked(denominator * 2);
 }

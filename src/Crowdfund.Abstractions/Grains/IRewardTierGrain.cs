@@ -4,8 +4,9 @@ using Orleans.Concurrency;
 namespace Crowdfund.Grains;
 
 /// <summary>
-/// One reward tier, keyed "{campaign}/{tier}": the single owner of its inventory and of the counters of its pledges.
-/// Every change to a pledge of this tier goes through it, so the limit is never exceeded.
+/// One reward tier, keyed "{campaign}/{tier}": the single owner of its inventory (rewards held against the limit),
+/// of the counters of its pledges and of their hold window. It writes the Reserved rows of a rush; from there each
+/// pledge's own grain moves it through its lifecycle and tells the tier to follow its row.
 /// </summary>
 public interface IRewardTierGrain : IGrainWithStringKey
 {
@@ -15,32 +16,23 @@ public interface IRewardTierGrain : IGrainWithStringKey
     /// rush that arrive together into one call.
     /// </summary>
     /// <remarks>
-    /// Interleaves with other calls so that many reservations share one database commit. The inventory checks and
-    /// holds of a call happen together in one synchronous step before the write; a failed write releases them.
+    /// The one call that interleaves, so that many reservations share one database commit; the grain's class
+    /// comment says what it may touch while others run.
     /// </remarks>
     [AlwaysInterleave]
     Task<PledgeResult[]> ReserveManyAsync(ReserveRequest[] requests);
 
-    /// <summary>Marks a reserved pledge Confirmed (the card is saved); its units now count toward the goal.</summary>
-    Task<PledgeResult> ConfirmAsync(Guid pledgeId);
+    /// <summary>
+    /// Prices a change of a pledge to <paramref name="quantity"/> rewards of this tier and holds the rewards it needs
+    /// beyond what the pledge already holds here, until <see cref="SyncPledgeAsync"/> for the same pledge.
+    /// </summary>
+    Task<ChangeHold> HoldForChangeAsync(Guid pledgeId, string country, int quantity);
 
-    /// <summary>Cancels a reserved or confirmed pledge and releases its rewards.</summary>
-    Task<PledgeResult> CancelAsync(Guid pledgeId);
-
-    /// <summary>Changes the quantity of a pledge of this tier, within the limit.</summary>
-    Task<PledgeResult> ChangeQuantityAsync(Guid pledgeId, int quantity);
-
-    /// <summary>Holds rewards for a pledge moving in from another tier; the hold lasts until <see cref="AcceptMoveAsync"/> or <see cref="ReleaseMoveHoldAsync"/>.</summary>
-    Task<Refusal> HoldForMoveAsync(Guid pledgeId, string country, int quantity);
-
-    /// <summary>Moves a pledge of this tier to another tier whose rewards are already held for it, writing the row.</summary>
-    Task<PledgeResult> MoveOutAsync(Guid pledgeId, string toTierId, int quantity);
-
-    /// <summary>Counts a pledge that has just moved in (its row now names this tier).</summary>
-    Task AcceptMoveAsync(Guid pledgeId);
-
-    /// <summary>Drops a hold taken by <see cref="HoldForMoveAsync"/> when the move did not happen.</summary>
-    Task ReleaseMoveHoldAsync(Guid pledgeId);
+    /// <summary>
+    /// Makes the tier's memory of one pledge match its row: drops any hold taken for a change, then counts the pledge
+    /// as the row says (or forgets it when the row no longer holds rewards here). Safe to call again at any time.
+    /// </summary>
+    Task SyncPledgeAsync(Guid pledgeId);
 
     /// <summary>Expires the reservations whose hold window has passed; a timer calls it, tests may too.</summary>
     Task<int> ExpireDueAsync();
@@ -48,6 +40,6 @@ public interface IRewardTierGrain : IGrainWithStringKey
     /// <summary>The tier's counters now.</summary>
     Task<TierSnapshot> GetSnapshotAsync();
 
-    /// <summary>Reloads the definition and counters from the database (at launch, when the definition froze).</summary>
+    /// <summary>Reloads the definition from the database (at launch, when the definition froze, and at the deadline).</summary>
     Task ReloadAsync();
 }

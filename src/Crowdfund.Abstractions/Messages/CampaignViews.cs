@@ -65,13 +65,13 @@ public sealed record Dashboard(
     [property: Id(13)] DateTimeOffset Deadline,
     [property: Id(14)] DateTimeOffset AsOf);
 
-/// <summary>The outcome of a team command on a campaign: the campaign, or the problems that stopped it.</summary>
+/// <summary>The outcome of a team command on a campaign: the campaign, or the refusal and the problems that stopped it.</summary>
 [GenerateSerializer, Immutable, Alias("crowdfund.CampaignCommandResult")]
 public sealed record CampaignCommandResult(
     [property: Id(0)] CampaignInfo? Campaign,
-    [property: Id(1)] string? Error,
+    [property: Id(1)] Refusal Refusal,
     [property: Id(2)] IReadOnlyList<Problem> Problems)
 {
-    public static CampaignCommandResult Ok(CampaignInfo campaign) => new(campaign, null, []);
-    public static CampaignCommandResult Fail(string error, params IReadOnlyList<Problem> problems) => new(null, error, problems);
+    public static CampaignCommandResult Ok(CampaignInfo campaign) => new(campaign, Refusal.None, []);
+    public static CampaignCommandResult Fail(Refusal refusal, params IReadOnlyList<Problem> problems) => new(null, refusal, problems);
 }

@@ -25,25 +25,6 @@ public sealed record ReserveRequest(
     [property: Id(7)] string IdempotencyKey,
     [property: Id(8)] byte[] RequestHash);
 
-/// <summary>Why a pledge operation was refused. Each maps to one stable problem type at the edge.</summary>
-[GenerateSerializer, Alias("crowdfund.Refusal")]
-public enum Refusal
-{
-    None,
-    CampaignNotFound,
-    TierNotFound,
-    CampaignNotLive,
-    CountryNotOpen,
-    NotShippingThere,
-    QuantityOutOfRange,
-    SoldOut,
-    /// <summary>The idempotency key was used before with another request.</summary>
-    IdempotencyKeyReused,
-    PledgeNotFound,
-    /// <summary>The pledge is in a state that does not allow the operation (cancelled, expired...).</summary>
-    InvalidPledgeState,
-}
-
 /// <summary>A pledge as its backer sees it.</summary>
 [GenerateSerializer, Immutable, Alias("crowdfund.PledgeView")]
 public sealed record PledgeView(
@@ -69,4 +50,17 @@ public sealed record PledgeResult(
 {
     public static PledgeResult Refused(Refusal refusal) => new(null, refusal);
     public static PledgeResult Ok(PledgeView pledge, bool replayed = false) => new(pledge, Refusal.None, replayed);
+}
+
+/// <summary>
+/// A tier's answer to a pledge that wants to change: the refusal, or the new amount lines and units, with the
+/// rewards it needs held until the pledge's row is written and the tier syncs it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("crowdfund.ChangeHold")]
+public sealed record ChangeHold(
+    [property: Id(0)] Refusal Refusal,
+    [property: Id(1)] AmountLines? Amounts,
+    [property: Id(2)] int Units)
+{
+    public static ChangeHold Refused(Refusal refusal) => new(refusal, null, 0);
 }

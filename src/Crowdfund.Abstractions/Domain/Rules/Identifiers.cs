@@ -7,6 +7,7 @@ public static partial class Identifiers
 {
     public static bool IsValid(string? id) => id is not null && Shape().IsMatch(id);
 
-    [GeneratedRegex(@"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
+    // \z, not $: $ also matches before a final newline, which let "evil\n" through.
+    [GeneratedRegex(@"\A[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\z")]
     private static partial Regex Shape();
 }

@@ -1,7 +1,7 @@
 using Crowdfund.Domain;
 using Crowdfund.Domain.Rules;
 
-namespace Crowdfund.Grains.Tests;
+namespace Crowdfund.Abstractions.Tests;
 
 public sealed class RuleTests
 {
@@ -15,9 +15,12 @@ public sealed class RuleTests
     [TestCase("US", "94103-1234", true)]
     [TestCase("US", "9410", false)]
     [TestCase("CA", "K1A 0B1", true)]
-    [TestCase("CA", "k1a0b1", true)]
+    [TestCase("CA", "K1A0B1", true)]
     [TestCase("CA", "D1A 0B1", false)]
     [TestCase("GB", "SW1A 1AA", false)]
+    [TestCase("FR", "75002\n", false)]
+    [TestCase("FR", "٧٥٠٠٢", false)]
+    [TestCase("CA", "\u212A1A 0B1", false)]
     public void Postal_codes_follow_each_country_shape(string country, string code, bool valid) =>
         Assert.That(PostalCodes.IsValid(country, code), Is.EqualTo(valid));
 
@@ -38,7 +41,7 @@ public sealed class RuleTests
             [new CountrySettings("US", "EUR", 0, false), new CountrySettings("GB", "GBP", 2000, true)],
             CampaignDefinition.DefaultMilestones);
 
-        var problems = CampaignRules.ValidateDefinition(definition);
+        var problems = CampaignRules.CheckDefinition(definition).Problems;
 
         Assert.That(problems.Select(p => (p.Field, p.Code)), Is.EquivalentTo(new[]
         {
