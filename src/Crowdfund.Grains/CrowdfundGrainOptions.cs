@@ -17,6 +17,12 @@ public sealed class CrowdfundGrainOptions
     /// <summary>How often a tier's expiry timer runs while it has reservations.</summary>
     public TimeSpan ExpiryScanPeriod { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How long a tier keeps rewards held for a pledge's change before it takes the pledge from its row again: the
+    /// pledge grain settles its change in milliseconds, unless its silo died in between.
+    /// </summary>
+    public TimeSpan ChangeHoldTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long a tier gathers reservation changes before reporting them to its campaign in one snapshot.</summary>
     public TimeSpan SnapshotDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 }

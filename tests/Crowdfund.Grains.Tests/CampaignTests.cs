@@ -1,5 +1,6 @@
-using Crowdfund.Grains.Campaigns;
+using Crowdfund.Domain;
 using Crowdfund.Messages;
+using Crowdfund.Messages.Outgoing;
 using Crowdfund.Testing;
 using Dapper;
 
@@ -7,13 +8,7 @@ namespace Crowdfund.Grains.Tests;
 
 public sealed class CampaignTests
 {
-    private GrainWorld world = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => world = await GrainWorld.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await world.DisposeAsync();
+    private static GrainWorld world => SharedSilo.World;
 
     [Test]
     public async Task Launch_names_every_problem_and_changes_nothing()
@@ -29,7 +24,7 @@ public sealed class CampaignTests
         await campaign.PutTierAsync(noShipping);
         var result = await campaign.LaunchAsync();
 
-        Assert.That(result.Error, Is.EqualTo(CampaignErrors.LaunchBlocked));
+        Assert.That(result.Refusal, Is.EqualTo(Refusal.LaunchBlocked));
         Assert.That(result.Problems.Select(p => p.Field), Is.SupersetOf(new[]
         {
             "deadline", "tiers.std.prices.CAD", "tiers.duo.shipping.DE", "tiers.duo.shipping.US", "tiers.duo.shipping.CA",
@@ -46,8 +41,8 @@ public sealed class CampaignTests
         var update = await campaign.UpdateAsync(GrainWorld.Definition(slug, 100, world.Clock.GetUtcNow().AddDays(5)));
         var price = await campaign.PutTierAsync(GrainWorld.Tier("std") with { Prices = new Dictionary<string, long> { ["EUR"] = 1 } });
 
-        Assert.That(update.Error, Is.EqualTo(CampaignErrors.NotDraft));
-        Assert.That(price.Error, Is.EqualTo(CampaignErrors.NotDraft));
+        Assert.That(update.Refusal, Is.EqualTo(Refusal.CampaignNotDraft));
+        Assert.That(price.Refusal, Is.EqualTo(Refusal.CampaignNotDraft));
         var info = await campaign.GetInfoAsync();
         Assert.That(info!.Definition.GoalUnits, Is.EqualTo(500));
         Assert.That(info.Tiers.Single().Prices["EUR"], Is.EqualTo(7900));
@@ -63,7 +58,7 @@ public sealed class CampaignTests
         var third = await world.Tier(slug, "std").ReserveAsync(GrainWorld.Request("CA"));
         await world.Tier(slug, "std").ReserveAsync(GrainWorld.Request("ES"));
 
-        await world.Tier(slug, "std").ConfirmAsync(reserved.Pledge!.Id);
+        await world.ConfirmAsync(reserved.Pledge!.Id);
         await campaign.RefreshAsync();
         var quarter = await campaign.GetDashboardAsync();
         Assert.That(quarter!.ConfirmedUnits, Is.EqualTo(1));
@@ -72,8 +67,8 @@ public sealed class CampaignTests
         Assert.That(quarter.VelocityUnitsPerHour, Is.EqualTo(1));
         Assert.That(quarter.EstimatedGoalAt, Is.EqualTo(quarter.AsOf.AddHours(3)));
 
-        await world.Tier(slug, "duo").ConfirmAsync(duo.Pledge!.Id);
-        await world.Tier(slug, "std").ConfirmAsync(third.Pledge!.Id);
+        await world.ConfirmAsync(duo.Pledge!.Id);
+        await world.ConfirmAsync(third.Pledge!.Id);
         await campaign.RefreshAsync();
         await campaign.RefreshAsync();
         var done = await campaign.GetDashboardAsync();
@@ -87,7 +82,7 @@ public sealed class CampaignTests
         Assert.That(done.ConfirmedMoneyByCurrency["USD"], Is.EqualTo(duo.Pledge.Amounts.Total));
         Assert.That(done.Events.Select(e => e.Kind), Is.EquivalentTo(new[]
         {
-            "milestone-25", "milestone-50", "milestone-75", "milestone-100", CampaignGrain.ManufacturingConfirmed,
+            "milestone-25", "milestone-50", "milestone-75", "milestone-100", Threshold.ManufacturingConfirmed,
         }));
         Assert.That(done.EstimatedGoalAt, Is.Null);
         Assert.That((await campaign.GetPublicAsync())!.Progress.ManufacturingConfirmed, Is.True);
@@ -95,7 +90,7 @@ public sealed class CampaignTests
         await using var connection = await TestDatabase.DataSource.OpenConnectionAsync();
         Assert.That(await connection.ExecuteScalarAsync<int>(
             "SELECT count(*) FROM outbox WHERE topic = @topic AND key LIKE @slug || ':%'",
-            new { topic = CampaignGrain.ManufacturingTopic, slug }), Is.EqualTo(1));
+            new { topic = ManufacturingConfirmedV1.Type, slug }), Is.EqualTo(1));
         Assert.That(await connection.ExecuteScalarAsync<int>(
             "SELECT count(*) FROM campaign_events WHERE campaign_id = @slug", new { slug }), Is.EqualTo(5));
     }

@@ -66,10 +66,10 @@ public sealed class GrainWorld : IAsyncDisposable
         var slug = NewSlug(prefix);
         var campaign = Campaign(slug);
         var created = await campaign.CreateAsync(Definition(slug, goalUnits, Clock.GetUtcNow().AddDays(30)));
-        Assert.That(created.Error, Is.Null, string.Join("; ", created.Problems));
-        foreach (var tier in tiers) Assert.That((await campaign.PutTierAsync(tier)).Error, Is.Null);
+        Assert.That(created.Refusal, Is.EqualTo(Refusal.None), string.Join("; ", created.Problems));
+        foreach (var tier in tiers) Assert.That((await campaign.PutTierAsync(tier)).Refusal, Is.EqualTo(Refusal.None));
         var launched = await campaign.LaunchAsync();
-        Assert.That(launched.Error, Is.Null, string.Join("; ", launched.Problems));
+        Assert.That(launched.Refusal, Is.EqualTo(Refusal.None), string.Join("; ", launched.Problems));
         return slug;
     }
 
@@ -103,6 +103,16 @@ public sealed class GrainWorld : IAsyncDisposable
     }
 
     public static byte[] TokenHashOf(ReserveRequest request) => request.TokenHash;
+
+    /// <summary>The token hash <see cref="Request"/> gave the pledge with this id.</summary>
+    public static byte[] TokenHashOf(Guid pledgeId) => SHA256.HashData(Encoding.UTF8.GetBytes("token-" + pledgeId));
+
+    /// <summary>The payment layer's confirmation (the card is saved), through the pledge's own grain.</summary>
+    public Task<PledgeResult> ConfirmAsync(Guid pledgeId) => Grains.GetGrain<IPledgeGrain>(pledgeId).ConfirmAsync();
+
+    /// <summary>The backer cancels, with the token <see cref="Request"/> gave the pledge.</summary>
+    public Task<PledgeResult> CancelAsync(Guid pledgeId) =>
+        Grains.GetGrain<IPledgeGrain>(pledgeId).CancelAsync(TokenHashOf(pledgeId));
 
     /// <summary>What the pledge rows say, the truth every counter must equal.</summary>
     public static async Task<RowTotals> RowsAsync(string slug, string? tierId = null)

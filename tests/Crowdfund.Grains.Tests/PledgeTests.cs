@@ -4,13 +4,7 @@ namespace Crowdfund.Grains.Tests;
 
 public sealed class PledgeTests
 {
-    private GrainWorld world = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => world = await GrainWorld.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await world.DisposeAsync();
+    private static GrainWorld world => SharedSilo.World;
 
     [Test]
     public async Task The_same_idempotency_key_replays_the_first_answer_and_refuses_another_request()

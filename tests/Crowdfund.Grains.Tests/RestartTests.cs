@@ -1,7 +1,7 @@
+using Crowdfund.Grains.Tiers;
 using Crowdfund.Messages;
 using Crowdfund.Testing;
 using Dapper;
-using Crowdfund.Infrastructure.Pledges;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Crowdfund.Grains.Tests;
@@ -21,8 +21,8 @@ public sealed class RestartTests
         var made = pledges.Where(p => p.Pledge is not null).Select(p => p.Pledge!).ToList();
         foreach (var (pledge, i) in made.Select((p, i) => (p, i)))
         {
-            if (i % 3 == 0) await world.Tier(slug, pledge.TierId).ConfirmAsync(pledge.Id);
-            else if (i % 7 == 0) await world.Tier(slug, pledge.TierId).CancelAsync(pledge.Id);
+            if (i % 3 == 0) await world.ConfirmAsync(pledge.Id);
+            else if (i % 7 == 0) await world.CancelAsync(pledge.Id);
         }
         await world.Campaign(slug).RefreshAsync();
         var before = await world.Campaign(slug).GetDashboardAsync();
@@ -49,7 +49,7 @@ public sealed class RestartTests
         var succeeding = await world.LaunchAsync("wins", 1, GrainWorld.Tier("std"));
         var reservation = await world.Tier(failing, "std").ReserveAsync(GrainWorld.Request());
         var winner = await world.Tier(succeeding, "std").ReserveAsync(GrainWorld.Request());
-        await world.Tier(succeeding, "std").ConfirmAsync(winner.Pledge!.Id);
+        await world.ConfirmAsync(winner.Pledge!.Id);
 
         await world.RestartAsync();
         // Nothing touches the campaigns after the restart: only their stored reminders can wake them.
@@ -58,7 +58,7 @@ public sealed class RestartTests
         Assert.That(await StatusEventuallyAsync(failing, "Failed"), Is.EqualTo("Failed"));
         Assert.That(await StatusEventuallyAsync(succeeding, "Succeeded"), Is.EqualTo("Succeeded"));
         Assert.That((await world.Tier(failing, "std").ReserveAsync(GrainWorld.Request())).Refusal, Is.EqualTo(Refusal.CampaignNotLive));
-        Assert.That((await world.Tier(failing, "std").CancelAsync(reservation.Pledge!.Id)).Refusal, Is.EqualTo(Refusal.CampaignNotLive));
+        Assert.That((await world.CancelAsync(reservation.Pledge!.Id)).Refusal, Is.EqualTo(Refusal.CampaignNotLive));
     }
 
     private static async Task<string> StatusEventuallyAsync(string slug, string expected)
@@ -100,15 +100,15 @@ public sealed class EditionTests
         foreach (var p in pledges.Take(10).Reverse())
         {
             world.Clock.Advance(TimeSpan.FromSeconds(1));
-            await tier.ConfirmAsync(p.Id);
+            await world.ConfirmAsync(p.Id);
         }
-        foreach (var p in pledges.Where((_, i) => i is 1 or 4 or 7)) await tier.CancelAsync(p.Id);
+        foreach (var p in pledges.Where((_, i) => i is 1 or 4 or 7)) await world.CancelAsync(p.Id);
 
         world.Clock.Advance(TimeSpan.FromDays(31));
         Assert.That(await world.Campaign(slug).CheckDeadlineAsync(), Is.EqualTo(CampaignStatus.Succeeded));
 
         var confirmed = pledges.Take(10).Where((_, i) => i is not (1 or 4 or 7)).ToList();
-        var ranges = await world.Silo.Services.GetRequiredService<EditionStore>().ReadAsync(slug, "walnut");
+        var ranges = await world.Silo.Services.GetRequiredService<IEditionStore>().ReadAsync(slug, "walnut");
         Assert.That(ranges.Select(r => r.PledgeId), Is.EquivalentTo(confirmed.Select(p => p.Id)));
         var numbers = ranges.SelectMany(r => Enumerable.Range(r.FirstNumber, r.LastNumber - r.FirstNumber + 1)).ToList();
         Assert.That(numbers, Is.EqualTo(Enumerable.Range(1, confirmed.Sum(p => p.Quantity))));

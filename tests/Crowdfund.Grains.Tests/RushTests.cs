@@ -7,13 +7,7 @@ namespace Crowdfund.Grains.Tests;
 /// <summary>A limited tier is never oversold, whatever arrives at once.</summary>
 public sealed class RushTests
 {
-    private GrainWorld world = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => world = await GrainWorld.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await world.DisposeAsync();
+    private static GrainWorld world => SharedSilo.World;
 
     [Test]
     public async Task Three_thousand_concurrent_pledges_on_a_tier_of_100_hold_exactly_100()
@@ -111,8 +105,8 @@ public sealed class RushTests
 
         // While a second wave arrives, a third of the holders cancel and another third confirm.
         var wave = Enumerable.Range(0, 1500).Select(i => (Task)tier.ReserveAsync(GrainWorld.Request(quantity: 1 + i % 3)));
-        var cancels = held.Where((_, i) => i % 3 == 0).Select(id => (Task)tier.CancelAsync(id));
-        var confirms = held.Where((_, i) => i % 3 == 1).Select(id => (Task)tier.ConfirmAsync(id));
+        var cancels = held.Where((_, i) => i % 3 == 0).Select(id => (Task)world.CancelAsync(id));
+        var confirms = held.Where((_, i) => i % 3 == 1).Select(id => (Task)world.ConfirmAsync(id));
         await Task.WhenAll(wave.Concat(cancels).Concat(confirms));
 
         await AssertCountersEqualRowsAsync(slug, tier, limit: 100);

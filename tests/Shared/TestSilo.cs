@@ -38,7 +38,7 @@ public sealed class TestSilo : IAsyncDisposable
         {
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));
             silo.ConfigureEndpoints(IPAddress.Loopback, FreePort(), FreePort());
-            silo.UseCrowdfundPostgres(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));
+            silo.UseCrowdfundPostgres();
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromSeconds(1);

@@ -1,10 +1,10 @@
-using System.Text.Json;
 using Crowdfund.Domain;
 using Crowdfund.Domain.Rules;
-using Crowdfund.Infrastructure.Campaigns;
-using Crowdfund.Infrastructure.Pledges;
-using Crowdfund.Infrastructure.Postgres;
+using Crowdfund.Grains.Outbox;
+using Crowdfund.Grains.Pledges;
+using Crowdfund.Grains.Tiers;
 using Crowdfund.Messages;
+using Crowdfund.Messages.Outgoing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,15 +16,13 @@ namespace Crowdfund.Grains.Campaigns;
 /// from their snapshots), its milestones, and a durable reminder that checks the deadline and wakes the tiers.
 /// </summary>
 public sealed partial class CampaignGrain(
-    CampaignStore campaigns,
-    PledgeStore pledges,
-    EditionStore editions,
+    ICampaignStore campaigns,
+    IPledgeStore pledges,
+    IEditionStore editions,
     [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
     IOptions<CrowdfundGrainOptions> options,
     ILogger<CampaignGrain> logger) : Grain, ICampaignGrain, IRemindable
 {
-    public const string ManufacturingConfirmed = "ManufacturingConfirmed";
-    public const string ManufacturingTopic = "partner.manufacturing-confirmed";
     private const string TickReminder = "tick";
 
     private readonly CampaignFigures figures = new();
@@ -45,36 +43,39 @@ public sealed partial class CampaignGrain(
 
     public async Task<CampaignCommandResult> CreateAsync(CampaignDefinition definition)
     {
-        if (definition.Slug != Id) return CampaignCommandResult.Fail(CampaignErrors.Invalid, new Problem("slug", "slug_mismatch", "The slug does not match the address."));
-        var problems = CampaignRules.ValidateDefinition(definition);
-        if (problems.Count > 0) return CampaignCommandResult.Fail(CampaignErrors.Invalid, problems);
-        if (!await campaigns.InsertAsync(definition, clock.GetUtcNow())) return CampaignCommandResult.Fail(CampaignErrors.AlreadyExists);
+        if (definition.Slug != Id) return CampaignCommandResult.Fail(Refusal.ValidationFailed, new Problem("slug", "slug_mismatch", "The slug does not match the address."));
+        var (clean, problems) = CampaignRules.CheckDefinition(definition);
+        if (problems.Count > 0) return CampaignCommandResult.Fail(Refusal.ValidationFailed, problems);
+        if (!await campaigns.InsertAsync(clean, clock.GetUtcNow())) return CampaignCommandResult.Fail(Refusal.CampaignExists);
         return await ReloadAsync();
     }
 
     public async Task<CampaignCommandResult> UpdateAsync(CampaignDefinition definition)
     {
         if (await DraftProblemAsync() is { } refused) return refused;
-        if (definition.Slug != Id) return CampaignCommandResult.Fail(CampaignErrors.Invalid, new Problem("slug", "slug_mismatch", "The slug cannot change."));
-        var problems = CampaignRules.ValidateDefinition(definition);
-        if (problems.Count > 0) return CampaignCommandResult.Fail(CampaignErrors.Invalid, problems);
-        if (!await campaigns.UpdateDefinitionAsync(definition)) return CampaignCommandResult.Fail(CampaignErrors.NotDraft);
+        if (definition.Slug != Id) return CampaignCommandResult.Fail(Refusal.ValidationFailed, new Problem("slug", "slug_mismatch", "The slug cannot change."));
+        var (clean, problems) = CampaignRules.CheckDefinition(definition);
+        if (problems.Count > 0) return CampaignCommandResult.Fail(Refusal.ValidationFailed, problems);
+        if (!await campaigns.UpdateDefinitionAsync(clean)) return CampaignCommandResult.Fail(Refusal.CampaignNotDraft);
         return await ReloadAsync();
     }
 
     public async Task<CampaignCommandResult> PutTierAsync(TierDefinition tier)
     {
         if (await DraftProblemAsync() is { } refused) return refused;
-        var problems = CampaignRules.ValidateTier(tier);
-        if (problems.Count > 0) return CampaignCommandResult.Fail(CampaignErrors.Invalid, problems);
-        if (!await campaigns.PutTierAsync(Id, tier)) return CampaignCommandResult.Fail(CampaignErrors.NotDraft);
+        var (clean, problems) = CampaignRules.CheckTier(tier);
+        if (problems.Count > 0) return CampaignCommandResult.Fail(Refusal.ValidationFailed, problems);
+        if (record!.Tiers.Count >= Limits.MaxTiersPerCampaign && record.Tiers.All(t => t.Id != clean.Id))
+            return CampaignCommandResult.Fail(Refusal.ValidationFailed,
+                new Problem("id", "too_many", $"A campaign has at most {Limits.MaxTiersPerCampaign} tiers."));
+        if (!await campaigns.PutTierAsync(Id, clean)) return CampaignCommandResult.Fail(Refusal.CampaignNotDraft);
         return await ReloadAsync();
     }
 
     public async Task<CampaignCommandResult> RemoveTierAsync(string tierId)
     {
         if (await DraftProblemAsync() is { } refused) return refused;
-        if (!await campaigns.RemoveTierAsync(Id, tierId)) return CampaignCommandResult.Fail(CampaignErrors.TierNotFound);
+        if (!await campaigns.RemoveTierAsync(Id, tierId)) return CampaignCommandResult.Fail(Refusal.TierNotFound);
         // A tier grain activated while the tier existed must forget it.
         await Tier(tierId).ReloadAsync();
         figures.Remove(tierId);
@@ -85,8 +86,8 @@ public sealed partial class CampaignGrain(
     {
         if (await DraftProblemAsync() is { } refused) return refused;
         var problems = CampaignRules.LaunchProblems(record!.Definition, record.Tiers, clock.GetUtcNow());
-        if (problems.Count > 0) return CampaignCommandResult.Fail(CampaignErrors.LaunchBlocked, problems);
-        if (!await campaigns.LaunchAsync(Id, clock.GetUtcNow())) return CampaignCommandResult.Fail(CampaignErrors.NotDraft);
+        if (problems.Count > 0) return CampaignCommandResult.Fail(Refusal.LaunchBlocked, problems);
+        if (!await campaigns.LaunchAsync(Id, clock.GetUtcNow())) return CampaignCommandResult.Fail(Refusal.CampaignNotDraft);
         var result = await ReloadAsync();
         // Tier grains read the definition at activation; the frozen one replaces whatever a draft left them.
         await Task.WhenAll(record.Tiers.Select(t => Tier(t.Id).ReloadAsync()));
@@ -101,10 +102,10 @@ public sealed partial class CampaignGrain(
     public Task<PublicCampaign?> GetPublicAsync()
     {
         if (record is null || record.Status == CampaignStatus.Draft) return Task.FromResult<PublicCampaign?>(null);
-        var goal = record.Definition.GoalUnits;
+        var threshold = Threshold.Of(record.Definition);
         var confirmed = figures.ConfirmedUnits;
-        var progress = new Progress(goal, confirmed, (int)(confirmed * 100L / goal), figures.Backers,
-            HasEvent(ManufacturingConfirmed));
+        var progress = new Progress(threshold.GoalUnits, confirmed, threshold.PercentOf(confirmed), figures.Backers,
+            HasEvent(Threshold.ManufacturingConfirmed));
         var remaining = record.Tiers.ToDictionary(t => t.Id, t => t.Limit is null ? null : figures.RemainingOf(t.Id) ?? t.Limit);
         return Task.FromResult<PublicCampaign?>(new PublicCampaign(Info(record), progress, remaining));
     }
@@ -147,18 +148,21 @@ public sealed partial class CampaignGrain(
         var now = clock.GetUtcNow();
         if (now < record.Definition.Deadline) return record.Status;
 
-        // Tiers refuse changes from the deadline on, so the totals gathered now are final.
-        await RefreshAsync();
-        var confirmed = figures.ConfirmedUnits;
-        var status = confirmed >= record.Definition.GoalUnits ? CampaignStatus.Succeeded : CampaignStatus.Failed;
-        var ended = new CampaignEvent(status.ToString(), now, confirmed);
-        var message = new OutboxMessage($"campaign.{status.ToString().ToLowerInvariant()}", $"{Id}:{status}",
-            JsonSerializer.Serialize(new { campaignId = Id, status = status.ToString(), confirmedUnits = confirmed, at = now }), now);
-        await campaigns.RecordEventAsync(Id, ended, message, status);
+        // The store ends the campaign under a lock that no pledge change can pass, and counts the confirmed units from
+        // the rows themselves: whatever a tier has not reported yet, the decision is exact.
+        var threshold = Threshold.Of(record.Definition);
+        var ending = await campaigns.EndAsync(Id, now, confirmed =>
+        {
+            var outcome = threshold.OutcomeAt(confirmed);
+            var data = new CampaignEndedV1(Id, outcome, threshold.GoalUnits, confirmed);
+            return new CampaignEnding(outcome, confirmed, OutboxMessage.Of(new OutgoingMessage<CampaignEndedV1>(
+                CampaignEndedV1.TypeOf(outcome), CampaignEndedV1.Version, $"{Id}:{outcome}", now, data)));
+        });
         await ReloadAsync();
         await Task.WhenAll(record.Tiers.Select(t => Tier(t.Id).ReloadAsync()));
+        await RefreshAsync();
         await NumberEditionsAsync();
-        LogEnded(logger, Id, record.Status, confirmed);
+        if (ending is not null) LogEnded(logger, Id, ending.Status, ending.ConfirmedUnits);
         return record.Status;
     }
 
@@ -191,21 +195,19 @@ public sealed partial class CampaignGrain(
         var confirmed = figures.ConfirmedUnits;
         var now = clock.GetUtcNow();
         var recorded = false;
-        foreach (var percent in definition.MilestonePercents.Order())
+        foreach (var kind in Threshold.Of(definition).DueEvents(confirmed, record.Events.Select(e => e.Kind).ToHashSet()))
         {
-            var kind = $"milestone-{percent}";
-            if (confirmed * 100L < (long)definition.GoalUnits * percent || HasEvent(kind)) continue;
-            recorded |= await campaigns.RecordEventAsync(Id, new CampaignEvent(kind, now, confirmed));
-        }
-        if (confirmed >= definition.GoalUnits && !HasEvent(ManufacturingConfirmed))
-        {
-            var payload = JsonSerializer.Serialize(new
+            OutboxMessage? message = null;
+            if (kind == Threshold.ManufacturingConfirmed)
             {
-                campaignId = Id, product = definition.Product, confirmedUnits = confirmed, goalUnits = definition.GoalUnits, at = now,
-            });
-            recorded |= await campaigns.RecordEventAsync(Id, new CampaignEvent(ManufacturingConfirmed, now, confirmed),
-                new OutboxMessage(ManufacturingTopic, $"{Id}:{ManufacturingConfirmed}", payload, now));
-            LogManufacturingConfirmed(logger, Id, confirmed);
+                var data = new ManufacturingConfirmedV1(Id, definition.Product, definition.GoalUnits, confirmed,
+                    figures.ConfirmedUnitsByCountry(), definition.Deadline);
+                message = OutboxMessage.Of(new OutgoingMessage<ManufacturingConfirmedV1>(ManufacturingConfirmedV1.Type,
+                    ManufacturingConfirmedV1.Version, $"{Id}:{kind}", now, data));
+            }
+            var added = await campaigns.RecordEventAsync(Id, new CampaignEvent(kind, now, confirmed), message);
+            if (added && message is not null) LogManufacturingConfirmed(logger, Id, confirmed);
+            recorded |= added;
         }
         if (recorded) await ReloadAsync();
     }
@@ -215,8 +217,8 @@ public sealed partial class CampaignGrain(
     private async Task<CampaignCommandResult?> DraftProblemAsync()
     {
         record = await campaigns.GetAsync(Id);
-        if (record is null) return CampaignCommandResult.Fail(CampaignErrors.NotFound);
-        return record.Status == CampaignStatus.Draft ? null : CampaignCommandResult.Fail(CampaignErrors.NotDraft);
+        if (record is null) return CampaignCommandResult.Fail(Refusal.CampaignNotFound);
+        return record.Status == CampaignStatus.Draft ? null : CampaignCommandResult.Fail(Refusal.CampaignNotDraft);
     }
 
     private async Task<CampaignCommandResult> ReloadAsync()

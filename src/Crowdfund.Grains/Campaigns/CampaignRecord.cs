@@ -1,7 +1,7 @@
 using Crowdfund.Domain;
 using Crowdfund.Messages;
 
-namespace Crowdfund.Infrastructure.Campaigns;
+namespace Crowdfund.Grains.Campaigns;
 
 /// <summary>A campaign as stored, with its tiers in display order and its recorded events.</summary>
 public sealed record CampaignRecord(

@@ -1,68 +1,126 @@
 using System.Security.Cryptography;
-using Crowdfund.Infrastructure.Pledges;
+using Crowdfund.Domain;
 using Crowdfund.Messages;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crowdfund.Grains.Pledges;
 
 /// <summary>
-/// Checks the backer's token and serialises the backer's operations on one pledge. It keeps nothing in memory:
-/// the row is the truth and the tier grains own the inventory, so each call reads the row and routes to them.
+/// The owner of one pledge's lifecycle once its tier has written it as Reserved: it checks the backer's token, makes
+/// every move through <see cref="PledgeLifecycle"/>, writes the row (conditional on the version it read), then tells
+/// the tiers involved to follow the row. It keeps nothing in memory between calls: the row is the truth, and a tier
+/// may expire a reservation meanwhile.
 /// </summary>
-public sealed class PledgeGrain(PledgeStore pledges) : Grain, IPledgeGrain
+/// <remarks>
+/// Telling the tier comes after the write and is idempotent (<see cref="IRewardTierGrain.SyncPledgeAsync"/>): if this
+/// grain's silo dies in between, the next call on the pledge syncs again, and the tier's own timer syncs a change
+/// hold that was never settled.
+/// </remarks>
+public sealed class PledgeGrain(IPledgeStore pledges, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
+    : Grain, IPledgeGrain
 {
+    // A write loses to a concurrent move of the row only when its tier expired it or another silo's activation of
+    // this grain wrote it; reading again settles it, so a couple of rounds are plenty.
+    private const int Attempts = 3;
+
     public async Task<PledgeResult> GetAsync(byte[] tokenHash) =>
         await FindAsync(tokenHash) is { } row ? PledgeResult.Ok(row.ToView()) : PledgeResult.Refused(Refusal.PledgeNotFound);
 
-    public async Task<PledgeResult> CancelAsync(byte[] tokenHash) =>
-        await FindAsync(tokenHash) is { } row
-            ? await TierOf(row.CampaignId, row.TierId).CancelAsync(row.Id)
-            : PledgeResult.Refused(Refusal.PledgeNotFound);
-
     public async Task<PledgeResult> ConfirmAsync()
     {
-        var row = await pledges.GetAsync(this.GetPrimaryKey());
-        return row is null
-            ? PledgeResult.Refused(Refusal.PledgeNotFound)
-            : await TierOf(row.CampaignId, row.TierId).ConfirmAsync(row.Id);
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            if (await pledges.GetAsync(this.GetPrimaryKey()) is not { } row) return PledgeResult.Refused(Refusal.PledgeNotFound);
+            if (row.Status == PledgeStatus.Confirmed)
+            {
+                // Confirmed already (a repeated confirmation): make sure the tier counts it, and answer the same.
+                await TierOf(row).SyncPledgeAsync(row.Id);
+                return PledgeResult.Ok(row.ToView());
+            }
+            if (!PledgeLifecycle.CanMove(row.Status, PledgeStatus.Confirmed)) return PledgeResult.Refused(Refusal.InvalidPledgeState);
+            var now = clock.GetUtcNow();
+            // A hold past its window is over even if the tier's timer has not come by yet.
+            var next = row.HoldExpiresAt <= now ? PledgeStatus.Expired : PledgeStatus.Confirmed;
+            var written = await WriteAsync(row, next, row.TierId, row.Quantity, row.Units, row.Amounts, now);
+            if (written == PledgeWrite.Conflict) continue;
+            await TierOf(row).SyncPledgeAsync(row.Id);
+            if (written == PledgeWrite.CampaignNotLive) return PledgeResult.Refused(Refusal.CampaignNotLive);
+            return next == PledgeStatus.Expired ? PledgeResult.Refused(Refusal.InvalidPledgeState) : await ViewAsync();
+        }
+        return PledgeResult.Refused(Refusal.InvalidPledgeState);
+    }
+
+    public async Task<PledgeResult> CancelAsync(byte[] tokenHash)
+    {
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            if (await FindAsync(tokenHash) is not { } row) return PledgeResult.Refused(Refusal.PledgeNotFound);
+            if (!PledgeLifecycle.BackerMayChange(row.Status)) return PledgeResult.Refused(Refusal.InvalidPledgeState);
+            var written = await WriteAsync(row, PledgeStatus.Cancelled, row.TierId, row.Quantity, row.Units, row.Amounts,
+                clock.GetUtcNow());
+            if (written == PledgeWrite.Conflict) continue;
+            if (written == PledgeWrite.CampaignNotLive) return PledgeResult.Refused(Refusal.CampaignNotLive);
+            await TierOf(row).SyncPledgeAsync(row.Id);
+            return await ViewAsync();
+        }
+        return PledgeResult.Refused(Refusal.InvalidPledgeState);
     }
 
     public async Task<PledgeResult> ChangeAsync(byte[] tokenHash, string tierId, int quantity)
     {
-        if (await FindAsync(tokenHash) is not { } row) return PledgeResult.Refused(Refusal.PledgeNotFound);
-        var source = TierOf(row.CampaignId, row.TierId);
-        if (tierId == row.TierId) return await source.ChangeQuantityAsync(row.Id, quantity);
-        if (row.Status is not (PledgeStatus.Reserved or PledgeStatus.Confirmed))
-            return PledgeResult.Refused(Refusal.InvalidPledgeState);
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            if (await FindAsync(tokenHash) is not { } row) return PledgeResult.Refused(Refusal.PledgeNotFound);
+            if (!PledgeLifecycle.BackerMayChange(row.Status)) return PledgeResult.Refused(Refusal.InvalidPledgeState);
+            // The target tier holds what the change needs first, so the pledge never leaves its rewards for nothing;
+            // then the row is written, and every tier involved follows it (which also drops the hold).
+            var source = TierOf(row);
+            var target = tierId == row.TierId ? source : TierOf(row.CampaignId, tierId);
+            var hold = await target.HoldForChangeAsync(row.Id, row.Country, quantity);
+            if (hold.Refusal != Refusal.None) return PledgeResult.Refused(hold.Refusal);
+            PledgeWrite written;
+            try
+            {
+                written = await WriteAsync(row, row.Status, tierId, quantity, hold.Units, hold.Amounts!, clock.GetUtcNow());
+            }
+            finally
+            {
+                await target.SyncPledgeAsync(row.Id);
+                if (target != source) await source.SyncPledgeAsync(row.Id);
+            }
+            if (written == PledgeWrite.Conflict) continue;
+            if (written == PledgeWrite.CampaignNotLive) return PledgeResult.Refused(Refusal.CampaignNotLive);
+            return await ViewAsync();
+        }
+        return PledgeResult.Refused(Refusal.InvalidPledgeState);
+    }
 
-        // A move holds the rewards in the new tier first, so the pledge never leaves its tier for nothing; the
-        // source tier then rewrites the row, and the new tier counts the pledge or drops the hold.
-        var target = TierOf(row.CampaignId, tierId);
-        var refusal = await target.HoldForMoveAsync(row.Id, row.Country, quantity);
-        if (refusal != Refusal.None) return PledgeResult.Refused(refusal);
-        PledgeResult moved;
-        try
-        {
-            moved = await source.MoveOutAsync(row.Id, tierId, quantity);
-        }
-        catch
-        {
-            await target.ReleaseMoveHoldAsync(row.Id);
-            throw;
-        }
-        if (moved.Refusal == Refusal.None) await target.AcceptMoveAsync(row.Id);
-        else await target.ReleaseMoveHoldAsync(row.Id);
-        return moved;
+    private Task<PledgeWrite> WriteAsync(PledgeRecord row, PledgeStatus status, string tierId, int quantity, int units,
+        AmountLines amounts, DateTimeOffset now)
+    {
+        if (status != row.Status && !PledgeLifecycle.CanMove(row.Status, status))
+            throw new InvalidOperationException($"A pledge cannot move from {row.Status} to {status}.");
+        // Every move a backer makes, and a confirmation, counts toward the deadline's totals: none may pass the end.
+        return pledges.UpdateAsync(new PledgeUpdate(row.Id, row.Version, status, tierId, quantity, units, amounts, now,
+            WhileCampaignLive: true));
     }
 
     private async Task<PledgeRecord?> FindAsync(byte[] tokenHash)
     {
         var row = await pledges.GetAsync(this.GetPrimaryKey());
         // Constant time, so that timing does not tell how much of a guessed token was right.
-        return row is not null && tokenHash.Length == row.TokenHash.Length
+        return row is not null && tokenHash is not null && tokenHash.Length == row.TokenHash.Length
             && CryptographicOperations.FixedTimeEquals(tokenHash, row.TokenHash)
             ? row
             : null;
     }
+
+    private async Task<PledgeResult> ViewAsync() =>
+        await pledges.GetAsync(this.GetPrimaryKey()) is { } row
+            ? PledgeResult.Ok(row.ToView())
+            : PledgeResult.Refused(Refusal.PledgeNotFound);
+
+    private IRewardTierGrain TierOf(PledgeRecord row) => TierOf(row.CampaignId, row.TierId);
 
     private IRewardTierGrain TierOf(string campaignId, string tierId) =>
         GrainFactory.GetGrain<IRewardTierGrain>(TierKey.Format(campaignId, tierId));

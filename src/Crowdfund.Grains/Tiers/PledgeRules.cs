@@ -1,9 +1,10 @@
 using Crowdfund.Domain;
+using Crowdfund.Domain.Rules;
 
 namespace Crowdfund.Grains.Tiers;
 
 internal static class PledgeRules
 {
     public static bool QuantityAllowed(TierDefinition tier, int quantity) =>
-        quantity >= 1 && quantity <= (tier.MaxPerBacker ?? 100) && (tier.Limit is not { } limit || quantity <= limit);
+        quantity >= 1 && quantity <= CampaignRules.MaxQuantity(tier);
 }

@@ -1,6 +1,7 @@
 using Crowdfund.Domain;
-using Crowdfund.Infrastructure.Campaigns;
-using Crowdfund.Infrastructure.Pledges;
+using Crowdfund.Domain.Rules;
+using Crowdfund.Grains.Campaigns;
+using Crowdfund.Grains.Pledges;
 using Crowdfund.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -9,21 +10,39 @@ using Microsoft.Extensions.Options;
 namespace Crowdfund.Grains.Tiers;
 
 /// <summary>
-/// The single owner of a tier's inventory. It keeps the tier's live pledges in memory, rebuilt from the pledge rows
-/// on activation, so a reservation is an in-memory check plus one row in a shared group commit: no row lock that
-/// every pledge of a hot tier would queue on.
+/// The single owner of a tier's inventory. It keeps the pledges holding the tier's rewards in memory, rebuilt from
+/// the rows on activation, so a reservation is an in-memory check plus one row in a shared group commit: no row lock
+/// that every pledge of a hot tier would queue on.
 /// </summary>
+/// <remarks>
+/// <para><b>Which calls interleave, and why it is safe.</b> Calls run one at a time, except
+/// <see cref="ReserveManyAsync"/>, which may start while any call (another reservation batch included) waits at an
+/// await; that is how many batches share one commit. What a batch may touch:</para>
+/// <list type="number">
+/// <item>In one synchronous step before its first await, it checks each request and holds its rewards, so no other
+/// call can slip between a check and its hold.</item>
+/// <item>After its commit, it counts the pledges it wrote (new ids that no other call knows yet) and releases exactly
+/// the holds of the rows that were not written.</item>
+/// <item>While it commits, its idempotency keys are in <see cref="writing"/>, for its own retries.</item>
+/// </list>
+/// <para>Every other call changes only pledges the tier already counts, by id, and only relatively (hold or release
+/// so many, count or uncount one pledge: see <see cref="TierInventory"/>), so a batch in flight and any other call
+/// give the same totals in either order. Nothing replaces the inventory while the grain is active: when memory and
+/// a row disagree (an expiry finds a reservation confirmed behind its back), that one pledge is synced from its row;
+/// when they may disagree on more (a batch's write failed without saying what committed), the activation discards
+/// itself, Orleans lets the running calls finish, and the next activation rebuilds from the rows. A full rebuild
+/// happens only on activation.</para>
+/// </remarks>
 public sealed partial class RewardTierGrain(
-    CampaignStore campaigns,
-    PledgeStore pledges,
-    PledgeWriter writer,
+    ICampaignStore campaigns,
+    IPledgeStore pledges,
+    IPledgeWriter writer,
     [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
     IOptions<CrowdfundGrainOptions> options,
     ILogger<RewardTierGrain> logger) : Grain, IRewardTierGrain
 {
     private readonly CrowdfundGrainOptions settings = options.Value;
     private readonly Guid activationId = Guid.NewGuid();
-    private readonly Dictionary<Guid, int> moveHolds = [];
     // Idempotency keys of the reservations being written now, with their write. A retry that arrives while its
     // original is still committing, after the original took the last rewards, is refused by the inventory and
     // its key lookup cannot see the uncommitted row; it waits for that write and answers as its replay instead.
@@ -55,11 +74,10 @@ public sealed partial class RewardTierGrain(
     {
         var results = new PledgeResult[requests.Length];
         var now = clock.GetUtcNow();
-        // Every check and hold happens in this one synchronous step, before the first await: requests of other
-        // calls interleave only at the awaits, and by then these rewards are held.
         var writes = new List<(int Index, NewPledge Row, AmountLines Quote)>(requests.Length);
         var lookups = new List<(int Index, Refusal Refusal)>();
         List<Task>? originals = null;
+        // Step 1, synchronous: every check and hold of the batch (see the class remarks).
         for (var i = 0; i < requests.Length; i++)
         {
             var request = requests[i];
@@ -73,27 +91,39 @@ public sealed partial class RewardTierGrain(
             else results[i] = Refuse(refusal);
         }
 
+        // Step 2: one write for the batch; then count what was written and release what was not.
         if (writes.Count > 0)
         {
-            var inserted = await WriteHeldAsync(writes.Select(w => w.Row).ToArray());
+            var outcomes = await WriteHeldAsync(writes.Select(w => w.Row).ToArray());
             for (var w = 0; w < writes.Count; w++)
             {
                 var (index, row, quote) = writes[w];
-                if (!inserted[w])
+                if (outcomes[w] != WriteOutcome.Inserted) inventory.Release(row.Quantity);
+                switch (outcomes[w])
                 {
-                    // The idempotency key was used before in this campaign: a replay or a reuse, never a second pledge.
-                    inventory.Release(row.Quantity);
-                    lookups.Add((index, Refusal.IdempotencyKeyReused));
-                    continue;
+                    case WriteOutcome.Inserted:
+                        inventory.AddHeld(new LivePledge(row.Id, row.Country, row.Quantity, row.Units,
+                            PledgeStatus.Reserved, quote.Currency, quote.Total, row.HoldExpiresAt));
+                        results[index] = PledgeResult.Ok(new PledgeView(row.Id, campaignId, tierId, row.Country,
+                            row.Quantity, row.Units, PledgeStatus.Reserved, quote, now, row.HoldExpiresAt, null));
+                        break;
+                    case WriteOutcome.KeyTaken:
+                        // The idempotency key was used before in this campaign: a replay or a reuse, never a second pledge.
+                        lookups.Add((index, Refusal.IdempotencyKeyReused));
+                        break;
+                    case WriteOutcome.Rejected:
+                        results[index] = Refuse(Refusal.PledgeRejected);
+                        break;
+                    default:
+                        results[index] = Refuse(Refusal.Busy);
+                        break;
                 }
-                inventory.AddHeld(new LivePledge(row.Id, row.Country, row.Quantity, row.Units, PledgeStatus.Reserved,
-                    quote.Currency, quote.Total, row.HoldExpiresAt));
-                results[index] = PledgeResult.Ok(new PledgeView(row.Id, campaignId, tierId, row.Country, row.Quantity,
-                    row.Units, PledgeStatus.Reserved, quote, now, row.HoldExpiresAt, null));
             }
             Changed(urgent: false);
             UpdateExpiryTimer();
         }
+
+        // Step 3: refusals that may be replays of pledges that went through.
         if (lookups.Count > 0)
         {
             if (originals is not null)
@@ -113,21 +143,27 @@ public sealed partial class RewardTierGrain(
     }
 
     /// <summary>
-    /// Writes rows whose rewards are held, in one commit with whatever else is waiting; a failed write releases
-    /// them. While it runs, their keys are in <see cref="writing"/> for retries that arrive meanwhile.
+    /// Writes rows whose rewards are held, in one commit with whatever else is waiting. While it runs, the rows' keys
+    /// are in <see cref="writing"/> for retries that arrive meanwhile.
     /// </summary>
-    private async Task<bool[]> WriteHeldAsync(NewPledge[] rows)
+    /// <remarks>
+    /// When the write fails as a whole (the database went away), its rows may or may not have committed: the holds
+    /// stay taken, so that no other batch can sell those rewards twice, and the activation is discarded once its
+    /// running calls finish; the next one counts what the rows say.
+    /// </remarks>
+    private async Task<WriteOutcome[]> WriteHeldAsync(NewPledge[] rows)
     {
-        Task<bool[]>? write = null;
+        Task<WriteOutcome[]>? write = null;
         try
         {
             write = writer.InsertManyAsync(rows);
             foreach (var row in rows) writing.TryAdd(row.IdempotencyKey, write);
             return await write;
         }
-        catch
+        catch (Exception exception)
         {
-            foreach (var row in rows) inventory.Release(row.Quantity);
+            LogWriteInDoubt(logger, exception, campaignId, tierId, rows.Length);
+            DeactivateOnIdle();
             throw;
         }
         finally
@@ -140,148 +176,93 @@ public sealed partial class RewardTierGrain(
         }
     }
 
-    /// <summary>Checks one request and holds its rewards; the row to write, or why not.</summary>
+    /// <summary>
+    /// Checks one request and holds its rewards, as the last step, once nothing else can fail: the row to write, or
+    /// why not.
+    /// </summary>
     private Refusal Hold(ReserveRequest request, DateTimeOffset now, out NewPledge? row, out AmountLines? quote)
     {
         row = null;
         quote = null;
         if (campaign is null) return Refusal.CampaignNotFound;
         if (tier is null) return Refusal.TierNotFound;
+        if (!IsWellFormed(request)) return Refusal.PledgeRejected;
         if (!IsOpen()) return Refusal.CampaignNotLive;
         quote = QuoteFor(tier, request.Country, request.Quantity, out var refusal);
         if (quote is null) return refusal;
+        var candidate = new NewPledge(request.PledgeId, campaignId, tierId, request.Country, request.Quantity,
+            request.Quantity * tier.UnitsPerReward, quote, request.BackerName, request.BackerEmail, request.Address,
+            request.TokenHash, request.IdempotencyKey, request.RequestHash, now, now + settings.HoldWindow);
         if (!inventory.TryHold(request.Quantity)) return Refusal.SoldOut;
-        row = new NewPledge(request.PledgeId, campaignId, tierId, request.Country.ToUpperInvariant(),
-            request.Quantity, request.Quantity * tier.UnitsPerReward, quote, request.BackerName, request.BackerEmail,
-            request.Address, request.TokenHash, request.IdempotencyKey, request.RequestHash, now,
-            now + settings.HoldWindow);
+        row = candidate;
         return Refusal.None;
     }
 
-    public async Task<PledgeResult> ConfirmAsync(Guid pledgeId)
-    {
-        if (inventory.Find(pledgeId) is not { } pledge) return await NotLiveHereAsync(pledgeId);
-        if (pledge.Status == PledgeStatus.Confirmed) return await ViewAsync(pledgeId);
-        if (!IsOpen()) return Refuse(Refusal.CampaignNotLive);
-        var now = clock.GetUtcNow();
-        if (pledge.HoldExpiresAt <= now)
-        {
-            await ExpireAsync([pledge.Id], now);
-            return Refuse(Refusal.InvalidPledgeState);
-        }
-        if (!await pledges.SetStatusAsync(pledgeId, tierId, PledgeStatus.Reserved, PledgeStatus.Confirmed, now))
-            return await ResyncAsync(pledgeId);
-        inventory.Replace(pledge with { Status = PledgeStatus.Confirmed, HoldExpiresAt = null });
-        Changed(urgent: true);
-        UpdateExpiryTimer();
-        return await ViewAsync(pledgeId);
-    }
+    /// <summary>
+    /// The edge has validated every field; this only keeps a malformed message from another caller (nulls where the
+    /// contract has none) from reaching the batch.
+    /// </summary>
+    private static bool IsWellFormed(ReserveRequest? request) =>
+        request is { Country: not null, BackerName: not null, BackerEmail: not null, Address: not null,
+            TokenHash: not null, IdempotencyKey: not null, RequestHash: not null };
 
-    public async Task<PledgeResult> CancelAsync(Guid pledgeId)
+    public Task<ChangeHold> HoldForChangeAsync(Guid pledgeId, string country, int quantity)
     {
-        if (inventory.Find(pledgeId) is not { } pledge) return await NotLiveHereAsync(pledgeId);
-        if (!IsOpen()) return Refuse(Refusal.CampaignNotLive);
-        if (!await pledges.SetStatusAsync(pledgeId, tierId, pledge.Status, PledgeStatus.Cancelled, clock.GetUtcNow()))
-            return await ResyncAsync(pledgeId);
-        inventory.Remove(pledgeId);
-        Changed(urgent: pledge.Status == PledgeStatus.Confirmed);
-        UpdateExpiryTimer();
-        return await ViewAsync(pledgeId);
-    }
-
-    public async Task<PledgeResult> ChangeQuantityAsync(Guid pledgeId, int quantity)
-    {
-        if (inventory.Find(pledgeId) is not { } pledge) return await NotLiveHereAsync(pledgeId);
-        if (!IsOpen()) return Refuse(Refusal.CampaignNotLive);
-        var quote = QuoteFor(tier!, pledge.Country, quantity, out var refusal);
-        if (quote is null) return Refuse(refusal);
-        var extra = quantity - pledge.Quantity;
-        if (extra > 0 && !inventory.TryHold(extra)) return Refuse(Refusal.SoldOut);
-
-        var units = quantity * tier!.UnitsPerReward;
-        bool changed;
-        try
-        {
-            changed = await pledges.ChangeAsync(pledgeId, tierId, tierId, quantity, units, quote, clock.GetUtcNow());
-        }
-        catch
-        {
-            if (extra > 0) inventory.Release(extra);
-            throw;
-        }
-        if (!changed)
-        {
-            if (extra > 0) inventory.Release(extra);
-            return await ResyncAsync(pledgeId);
-        }
-        if (extra < 0) inventory.Release(-extra);
-        inventory.Replace(pledge with { Quantity = quantity, Units = units, Total = quote.Total });
-        Changed(urgent: pledge.Status == PledgeStatus.Confirmed);
-        return await ViewAsync(pledgeId);
-    }
-
-    public Task<Refusal> HoldForMoveAsync(Guid pledgeId, string country, int quantity)
-    {
-        if (tier is null) return Task.FromResult(Refusal.TierNotFound);
-        if (!IsOpen()) return Task.FromResult(Refusal.CampaignNotLive);
-        if (QuoteFor(tier, country, quantity, out var refusal) is null) return Task.FromResult(refusal);
-        if (moveHolds.ContainsKey(pledgeId)) return Task.FromResult(Refusal.InvalidPledgeState);
-        if (!inventory.TryHold(quantity)) return Task.FromResult(Refusal.SoldOut);
-        moveHolds[pledgeId] = quantity;
+        if (tier is null) return Task.FromResult(ChangeHold.Refused(Refusal.TierNotFound));
+        if (!IsOpen()) return Task.FromResult(ChangeHold.Refused(Refusal.CampaignNotLive));
+        var quote = QuoteFor(tier, country, quantity, out var refusal);
+        if (quote is null) return Task.FromResult(ChangeHold.Refused(refusal));
+        var needed = Math.Max(0, quantity - (inventory.Find(pledgeId)?.Quantity ?? 0));
+        if (!inventory.TryHoldForChange(pledgeId, needed, clock.GetUtcNow()))
+            return Task.FromResult(ChangeHold.Refused(Refusal.SoldOut));
         Changed(urgent: false);
-        return Task.FromResult(Refusal.None);
-    }
-
-    public async Task<PledgeResult> MoveOutAsync(Guid pledgeId, string toTierId, int quantity)
-    {
-        if (inventory.Find(pledgeId) is not { } pledge) return await NotLiveHereAsync(pledgeId);
-        if (!IsOpen()) return Refuse(Refusal.CampaignNotLive);
-        var target = campaign!.Tiers.FirstOrDefault(t => t.Id == toTierId);
-        if (target is null) return Refuse(Refusal.TierNotFound);
-        var quote = QuoteFor(target, pledge.Country, quantity, out var refusal);
-        if (quote is null) return Refuse(refusal);
-        if (!await pledges.ChangeAsync(pledgeId, tierId, toTierId, quantity, quantity * target.UnitsPerReward, quote,
-                clock.GetUtcNow()))
-            return await ResyncAsync(pledgeId);
-        inventory.Remove(pledgeId);
-        Changed(urgent: pledge.Status == PledgeStatus.Confirmed);
         UpdateExpiryTimer();
-        return await ViewAsync(pledgeId);
+        return Task.FromResult(new ChangeHold(Refusal.None, quote, quantity * tier.UnitsPerReward));
     }
 
-    public async Task AcceptMoveAsync(Guid pledgeId)
+    public async Task SyncPledgeAsync(Guid pledgeId)
     {
-        if (!moveHolds.Remove(pledgeId, out var held)) return;
-        inventory.Release(held);
         var row = await pledges.GetAsync(pledgeId);
-        if (row is { Status: PledgeStatus.Reserved or PledgeStatus.Confirmed } && row.TierId == tierId
-            && inventory.Find(pledgeId) is null)
-        {
-            inventory.Load(new LivePledge(row.Id, row.Country, row.Quantity, row.Units, row.Status,
-                row.Amounts.Currency, row.Amounts.Total, row.Status == PledgeStatus.Reserved ? row.HoldExpiresAt : null));
-        }
-        Changed(urgent: row?.Status == PledgeStatus.Confirmed);
+        var before = inventory.Find(pledgeId);
+        inventory.DropChangeHold(pledgeId);
+        inventory.Remove(pledgeId);
+        if (row is not null && row.CampaignId == campaignId && row.TierId == tierId && PledgeLifecycle.HoldsRewards(row.Status))
+            inventory.Load(new LivePledge(row.Id, row.Country, row.Quantity, row.Units, row.Status, row.Amounts.Currency,
+                row.Amounts.Total, row.Status == PledgeStatus.Reserved ? row.HoldExpiresAt : null));
+        var after = inventory.Find(pledgeId);
+        Changed(urgent: Counts(before) || Counts(after));
         UpdateExpiryTimer();
     }
 
-    public Task ReleaseMoveHoldAsync(Guid pledgeId)
-    {
-        if (moveHolds.Remove(pledgeId, out var held))
-        {
-            inventory.Release(held);
-            Changed(urgent: false);
-        }
-        return Task.CompletedTask;
-    }
+    private static bool Counts(LivePledge? pledge) => pledge is not null && PledgeLifecycle.CountsTowardGoal(pledge.Status);
 
     public async Task<int> ExpireDueAsync()
     {
         var now = clock.GetUtcNow();
+        // A change hold older than this belongs to a pledge grain that never came back (its silo died): the row says
+        // what happened.
+        foreach (var id in inventory.StaleChangeHolds(now - settings.ChangeHoldTimeout)) await SyncPledgeAsync(id);
         var due = inventory.Live
             .Where(p => p.Status == PledgeStatus.Reserved && p.HoldExpiresAt <= now)
             .Select(p => p.Id)
             .ToArray();
-        return due.Length == 0 ? 0 : await ExpireAsync(due, now);
+        if (due.Length == 0) return 0;
+        var expired = await pledges.ExpireAsync(campaignId, tierId, due, now);
+        foreach (var id in expired) inventory.Remove(id);
+        // A due reservation the store did not expire moved on behind the tier's back (its pledge grain confirmed or
+        // cancelled it and the sync has not arrived): take that one pledge from its row.
+        foreach (var id in due.Except(expired))
+        {
+            LogOutOfStep(logger, campaignId, tierId);
+            await SyncPledgeAsync(id);
+        }
+        if (expired.Count > 0)
+        {
+            LogExpired(logger, campaignId, tierId, expired.Count);
+            Changed(urgent: false);
+        }
+        UpdateExpiryTimer();
+        return expired.Count;
     }
 
     public Task<TierSnapshot> GetSnapshotAsync() =>
@@ -290,7 +271,7 @@ public sealed partial class RewardTierGrain(
     public async Task ReloadAsync()
     {
         // Only the definition and status can have changed (at launch, at the deadline); the pledges in memory
-        // are this grain's own writes, so they stay.
+        // follow their rows already.
         await LoadDefinitionAsync();
         if (tier is null)
         {
@@ -328,19 +309,6 @@ public sealed partial class RewardTierGrain(
         return quote;
     }
 
-    private async Task<int> ExpireAsync(Guid[] ids, DateTimeOffset now)
-    {
-        var expired = await pledges.ExpireAsync(campaignId, tierId, ids, now);
-        foreach (var id in expired) inventory.Remove(id);
-        if (expired.Count > 0)
-        {
-            LogExpired(logger, campaignId, tierId, expired.Count);
-            Changed(urgent: false);
-        }
-        UpdateExpiryTimer();
-        return expired.Count;
-    }
-
     /// <summary>
     /// A refused reservation may be the replay of one that succeeded: the stored rows answer that, all of a batch
     /// in one query.
@@ -357,30 +325,6 @@ public sealed partial class RewardTierGrain(
                 : Refuse(Refusal.IdempotencyKeyReused);
         }
     }
-
-    private async Task<PledgeResult> NotLiveHereAsync(Guid pledgeId)
-    {
-        var row = await pledges.GetAsync(pledgeId);
-        return row is null || row.CampaignId != campaignId ? Refuse(Refusal.PledgeNotFound) : Refuse(Refusal.InvalidPledgeState);
-    }
-
-    /// <summary>
-    /// A conditional write found the row other than memory said: memory is wrong, so rebuild it from the rows
-    /// rather than guess. It should never happen while this grain is the only writer of its tier's pledges.
-    /// </summary>
-    private async Task<PledgeResult> ResyncAsync(Guid pledgeId)
-    {
-        LogResync(logger, campaignId, tierId);
-        var rebuilt = new TierInventory(tier!.Limit);
-        foreach (var pledge in await pledges.LoadLiveAsync(campaignId, tierId)) rebuilt.Load(pledge);
-        foreach (var held in moveHolds.Values) rebuilt.TryHold(held);
-        inventory = rebuilt;
-        Changed(urgent: true);
-        return Refuse(Refusal.InvalidPledgeState);
-    }
-
-    private async Task<PledgeResult> ViewAsync(Guid pledgeId) =>
-        await pledges.GetAsync(pledgeId) is { } row ? PledgeResult.Ok(row.ToView()) : Refuse(Refusal.PledgeNotFound);
 
     private static PledgeResult Refuse(Refusal refusal) => PledgeResult.Refused(refusal);
 
@@ -413,16 +357,16 @@ public sealed partial class RewardTierGrain(
             .Ignore();
     }
 
-    /// <summary>Keeps the grain active, with a timer expiring holds, exactly while it has reservations.</summary>
+    /// <summary>Keeps the grain active, with a timer expiring holds, exactly while it has reservations or change holds.</summary>
     private void UpdateExpiryTimer()
     {
-        var hasReservations = inventory.ReservedPledges > 0;
-        if (hasReservations && expiryTimer is null)
+        var needed = inventory.ReservedPledges > 0 || inventory.ChangeHolds > 0;
+        if (needed && expiryTimer is null)
         {
             expiryTimer = this.RegisterGrainTimer(_ => ExpireDueAsync(),
                 new GrainTimerCreationOptions(settings.ExpiryScanPeriod, settings.ExpiryScanPeriod) { KeepAlive = true });
         }
-        else if (!hasReservations && expiryTimer is not null)
+        else if (!needed && expiryTimer is not null)
         {
             expiryTimer.Dispose();
             expiryTimer = null;
@@ -435,6 +379,9 @@ public sealed partial class RewardTierGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Tier {CampaignId}/{TierId} expired {Count} reservations")]
     private static partial void LogExpired(ILogger logger, string campaignId, string tierId, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Tier {CampaignId}/{TierId} found a pledge row out of step with memory; rebuilt from the database")]
-    private static partial void LogResync(ILogger logger, string campaignId, string tierId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tier {CampaignId}/{TierId}: writing {Count} reservations failed; their holds stay until the tier is rebuilt from the rows")]
+    private static partial void LogWriteInDoubt(ILogger logger, Exception exception, string campaignId, string tierId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tier {CampaignId}/{TierId} found a pledge row out of step with memory; synced it from the row")]
+    private static partial void LogOutOfStep(ILogger logger, string campaignId, string tierId);
 }

@@ -1,4 +1,7 @@
 using Crowdfund.Domain;
+using Crowdfund.Grains.Campaigns;
+using Crowdfund.Grains.Outbox;
+using Crowdfund.Infrastructure.Pledges;
 using Crowdfund.Infrastructure.Postgres;
 using Crowdfund.Messages;
 using Dapper;
@@ -7,7 +10,7 @@ using Npgsql;
 namespace Crowdfund.Infrastructure.Campaigns;
 
 /// <summary>Reads and writes campaigns, their tiers and events. Every draft-only write checks the status in SQL.</summary>
-public sealed class CampaignStore(NpgsqlDataSource dataSource)
+public sealed class CampaignStore(NpgsqlDataSource dataSource) : ICampaignStore
 {
     public async Task<CampaignRecord?> GetAsync(string id)
     {
@@ -29,7 +32,6 @@ public sealed class CampaignStore(NpgsqlDataSource dataSource)
             Enum.Parse<CampaignStatus>(row.Status), row.CreatedAt, row.LaunchedAt, row.FinishedAt, tiers, events);
     }
 
-    /// <summary>Inserts a draft; false when the slug is taken.</summary>
     public async Task<bool> InsertAsync(CampaignDefinition definition, DateTimeOffset now)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -40,7 +42,6 @@ public sealed class CampaignStore(NpgsqlDataSource dataSource)
             """, new { definition.Slug, Definition = StoreJson.Serialize(definition), now }) == 1;
     }
 
-    /// <summary>Replaces a draft's definition; false when it is not a draft.</summary>
     public async Task<bool> UpdateDefinitionAsync(CampaignDefinition definition)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -49,7 +50,6 @@ public sealed class CampaignStore(NpgsqlDataSource dataSource)
             new { definition.Slug, Definition = StoreJson.Serialize(definition) }) == 1;
     }
 
-    /// <summary>Adds or replaces a tier of a draft, keeping its place; false when the campaign is not a draft.</summary>
     public async Task<bool> PutTierAsync(string campaignId, TierDefinition tier)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -72,7 +72,6 @@ public sealed class CampaignStore(NpgsqlDataSource dataSource)
             """, new { campaignId, tierId }) == 1;
     }
 
-    /// <summary>Draft to Live; false when the campaign was not a draft.</summary>
     public async Task<bool> LaunchAsync(string campaignId, DateTimeOffset now)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -81,30 +80,49 @@ public sealed class CampaignStore(NpgsqlDataSource dataSource)
             new { campaignId, now }) == 1;
     }
 
-    /// <summary>
-    /// Records an event once (a second call with the same kind writes nothing and returns false), together with
-    /// its outbox message when it has one, and the campaign's new status when it ends the campaign.
-    /// </summary>
-    public async Task<bool> RecordEventAsync(string campaignId, CampaignEvent campaignEvent,
-        OutboxMessage? message = null, CampaignStatus? finalStatus = null)
+    public async Task<bool> RecordEventAsync(string campaignId, CampaignEvent campaignEvent, OutboxMessage? message = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var inserted = await connection.ExecuteAsync("""
+        if (!await InsertEventAsync(connection, tx, campaignId, campaignEvent)) return false;
+        if (message is not null) await Outbox.AddAsync(connection, tx, message);
+        await tx.CommitAsync();
+        return true;
+    }
+
+    /// <remarks>
+    /// The campaign row is the cut between before and after the end: every change a backer makes to a pledge takes it
+    /// FOR SHARE (see <see cref="PledgeStore.UpdateAsync"/>), so taking it FOR UPDATE here waits for the changes
+    /// already under way and holds back the rest, which then find the campaign ended. The confirmed units are
+    /// counted after that, from the rows.
+    /// </remarks>
+    public async Task<CampaignEnding?> EndAsync(string campaignId, DateTimeOffset now, Func<int, CampaignEnding> decide)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var status = await connection.ExecuteScalarAsync<string?>(
+            "SELECT status FROM campaigns WHERE id = @campaignId FOR UPDATE", new { campaignId }, tx);
+        if (status != nameof(CampaignStatus.Live)) return null;
+        var confirmed = await connection.ExecuteScalarAsync<int>("""
+            SELECT coalesce(sum(units), 0)::int FROM pledges WHERE campaign_id = @campaignId AND status = ANY(@counting)
+            """, new { campaignId, counting = PledgeStatuses.Counting }, tx);
+        var ending = decide(confirmed);
+        await InsertEventAsync(connection, tx, campaignId, new CampaignEvent(ending.Status.ToString(), now, confirmed));
+        await Outbox.AddAsync(connection, tx, ending.Message);
+        await connection.ExecuteAsync(
+            "UPDATE campaigns SET status = @Status, finished_at = @now WHERE id = @campaignId",
+            new { campaignId, Status = ending.Status.ToString(), now }, tx);
+        await tx.CommitAsync();
+        return ending;
+    }
+
+    private static async Task<bool> InsertEventAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string campaignId,
+        CampaignEvent campaignEvent) =>
+        await connection.ExecuteAsync("""
             INSERT INTO campaign_events (campaign_id, kind, occurred_at, confirmed_units)
             VALUES (@campaignId, @Kind, @OccurredAt, @ConfirmedUnits)
             ON CONFLICT (campaign_id, kind) DO NOTHING
             """, new { campaignId, campaignEvent.Kind, campaignEvent.OccurredAt, campaignEvent.ConfirmedUnits }, tx) == 1;
-        if (!inserted) return false;
-        if (message is not null)
-            await Outbox.AddAsync(connection, tx, message);
-        if (finalStatus is { } status)
-            await connection.ExecuteAsync(
-                "UPDATE campaigns SET status = @Status, finished_at = @OccurredAt WHERE id = @campaignId AND status = 'Live'",
-                new { campaignId, Status = status.ToString(), campaignEvent.OccurredAt }, tx);
-        await tx.CommitAsync();
-        return true;
-    }
 
     private sealed record CampaignRow(string Definition, string Status, DateTimeOffset CreatedAt,
         DateTimeOffset? LaunchedAt, DateTimeOffset? FinishedAt);

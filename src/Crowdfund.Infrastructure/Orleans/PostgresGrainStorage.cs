@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans;
+using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Storage;
 
@@ -15,7 +16,7 @@ namespace Crowdfund.Infrastructure.Orleans;
 public sealed class PostgresGrainStorage(
     NpgsqlDataSource dataSource,
     IGrainStorageSerializer serializer,
-    IOptions<PostgresClusterOptions> options) : IGrainStorage
+    IOptions<ClusterOptions> options) : IGrainStorage
 {
     private readonly string serviceId = options.Value.ServiceId;
 

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans;
+using Orleans.Configuration;
 using Orleans.Runtime;
 
 namespace Crowdfund.Infrastructure.Orleans;
@@ -12,7 +13,7 @@ namespace Crowdfund.Infrastructure.Orleans;
 /// from the one the caller read to the next, in one transaction: when two silos race on the same version, the
 /// row lock on the version makes the second find it moved and fail, as Orleans' protocol requires.
 /// </summary>
-public sealed class PostgresMembershipTable(NpgsqlDataSource dataSource, IOptions<PostgresClusterOptions> options)
+public sealed class PostgresMembershipTable(NpgsqlDataSource dataSource, IOptions<ClusterOptions> options)
     : IMembershipTable
 {
     private readonly string clusterId = options.Value.ClusterId;

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans;
+using Orleans.Configuration;
 using Orleans.Runtime;
 
 namespace Crowdfund.Infrastructure.Orleans;
@@ -11,7 +12,7 @@ namespace Crowdfund.Infrastructure.Orleans;
 /// Orleans' reminder table on PostgreSQL. Each row carries an etag that every upsert renews; a removal names the
 /// etag it read and fails when the row changed since.
 /// </summary>
-public sealed class PostgresReminderTable(NpgsqlDataSource dataSource, IOptions<PostgresClusterOptions> options)
+public sealed class PostgresReminderTable(NpgsqlDataSource dataSource, IOptions<ClusterOptions> options)
     : IReminderTable
 {
     private const string Columns = """

@@ -12,13 +12,12 @@ public static class PostgresSiloBuilderExtensions
     public const string StorageName = "crowdfund";
 
     /// <summary>
-    /// Keeps the cluster's membership, reminders and grain state in the project's PostgreSQL schema. The database
-    /// itself (data source and migrations) is registered by AddCrowdfundDatabase.
+    /// Keeps the cluster's membership, reminders and grain state in the project's PostgreSQL schema, under the cluster
+    /// and service ids of Orleans' own ClusterOptions, so that several clusters (tests) can share one database. The
+    /// database itself (data source and migrations) is registered by AddCrowdfundDatabase.
     /// </summary>
-    public static ISiloBuilder UseCrowdfundPostgres(this ISiloBuilder silo, Action<PostgresClusterOptions>? configure = null)
+    public static ISiloBuilder UseCrowdfundPostgres(this ISiloBuilder silo)
     {
-        var options = silo.Services.AddOptions<PostgresClusterOptions>();
-        if (configure is not null) options.Configure(configure);
         silo.Services.AddSingleton<IMembershipTable, PostgresMembershipTable>();
         silo.Services.AddSingleton<IReminderTable, PostgresReminderTable>();
         silo.AddReminders();

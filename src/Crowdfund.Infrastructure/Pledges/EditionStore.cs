@@ -1,17 +1,11 @@
+using Crowdfund.Grains.Tiers;
 using Dapper;
 using Npgsql;
 
 namespace Crowdfund.Infrastructure.Pledges;
 
-/// <summary>The edition numbers of a numbered tier's pledges.</summary>
-public sealed record EditionRange(Guid PledgeId, int FirstNumber, int LastNumber);
-
-public sealed class EditionStore(NpgsqlDataSource dataSource)
+public sealed class EditionStore(NpgsqlDataSource dataSource) : IEditionStore
 {
-    /// <summary>
-    /// Numbers the tier's confirmed rewards 1..N in order of confirmation, replacing any earlier numbering in the
-    /// same transaction: the result depends only on the rows, so running it again gives the same numbers.
-    /// </summary>
     public async Task<int> AssignAsync(string campaignId, string tierId)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -24,8 +18,8 @@ public sealed class EditionStore(NpgsqlDataSource dataSource)
               FROM (SELECT campaign_id, tier_id, id, quantity,
                            sum(quantity) OVER (ORDER BY confirmed_at, id) AS running
                       FROM pledges
-                     WHERE campaign_id = @campaignId AND tier_id = @tierId AND status = 'Confirmed') AS confirmed
-            """, new { campaignId, tierId }, tx);
+                     WHERE campaign_id = @campaignId AND tier_id = @tierId AND status = ANY(@counting)) AS counted
+            """, new { campaignId, tierId, counting = PledgeStatuses.Counting }, tx);
         await tx.CommitAsync();
         return numbered;
     }

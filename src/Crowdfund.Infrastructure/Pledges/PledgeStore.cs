@@ -1,4 +1,6 @@
 using Crowdfund.Domain;
+using Crowdfund.Grains.Pledges;
+using Crowdfund.Grains.Tiers;
 using Crowdfund.Messages;
 using Dapper;
 using Npgsql;
@@ -6,16 +8,17 @@ using Npgsql;
 namespace Crowdfund.Infrastructure.Pledges;
 
 /// <summary>
-/// Point reads and conditional writes of pledge rows. Every update names the status and tier it expects, so a
+/// Point reads and conditional writes of pledge rows. Every update names the version or the status it expects, so a
 /// stale caller changes nothing and learns so from the row count.
 /// </summary>
-public sealed class PledgeStore(NpgsqlDataSource dataSource)
+public sealed class PledgeStore(NpgsqlDataSource dataSource) : IPledgeStore
 {
     private const string RecordColumns = """
         id AS Id, campaign_id AS CampaignId, tier_id AS TierId, country AS Country, quantity AS Quantity,
         units AS Units, status AS Status, currency AS Currency, subtotal AS Subtotal, shipping AS Shipping, tax AS Tax,
         total AS Total, token_hash AS TokenHash, request_hash AS RequestHash, created_at AS CreatedAt,
-        hold_expires_at AS HoldExpiresAt, confirmed_at AS ConfirmedAt, idempotency_key AS IdempotencyKey
+        hold_expires_at AS HoldExpiresAt, confirmed_at AS ConfirmedAt, idempotency_key AS IdempotencyKey,
+        version AS Version
         """;
 
     public async Task<PledgeRecord?> GetAsync(Guid id)
@@ -26,10 +29,7 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource)
         return row?.ToRecord();
     }
 
-    /// <summary>
-    /// The pledges of a campaign written under any of the given idempotency keys, by key: one index probe per key
-    /// in one round trip, so a batch of refusals (after a sell-out, say) costs one query.
-    /// </summary>
+    /// <remarks>One index probe per key in one round trip, so a batch of refusals (after a sell-out, say) costs one query.</remarks>
     public async Task<IReadOnlyDictionary<string, PledgeRecord>> FindByIdempotencyKeysAsync(string campaignId,
         IEnumerable<string> idempotencyKeys)
     {
@@ -40,7 +40,7 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource)
         return rows.ToDictionary(r => r.IdempotencyKey, r => r.ToRecord(), StringComparer.Ordinal);
     }
 
-    /// <summary>The reserved and confirmed pledges of one tier (an index range, not a scan).</summary>
+    /// <remarks>An index range of the tier's rows, not a scan.</remarks>
     public async Task<IReadOnlyList<LivePledge>> LoadLiveAsync(string campaignId, string tierId)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -48,35 +48,25 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource)
             SELECT id AS Id, country AS Country, quantity AS Quantity, units AS Units, status AS Status,
                    currency AS Currency, total AS Total, hold_expires_at AS HoldExpiresAt
               FROM pledges
-             WHERE campaign_id = @campaignId AND tier_id = @tierId AND status IN ('Reserved', 'Confirmed')
-            """, new { campaignId, tierId });
-        return rows.Select(r => new LivePledge(r.Id, r.Country, r.Quantity, r.Units, Enum.Parse<PledgeStatus>(r.Status),
-            r.Currency, r.Total, r.HoldExpiresAt)).ToList();
+             WHERE campaign_id = @campaignId AND tier_id = @tierId AND status = ANY(@holding)
+            """, new { campaignId, tierId, holding = PledgeStatuses.Holding });
+        return rows.Select(r =>
+        {
+            var status = Enum.Parse<PledgeStatus>(r.Status);
+            return new LivePledge(r.Id, r.Country, r.Quantity, r.Units, status, r.Currency, r.Total,
+                status == PledgeStatus.Reserved ? r.HoldExpiresAt : null);
+        }).ToList();
     }
 
-    /// <summary>Confirmed units of a campaign confirmed since a moment (for the velocity after a restart).</summary>
     public async Task<int> ConfirmedUnitsSinceAsync(string campaignId, DateTimeOffset since)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         return await connection.ExecuteScalarAsync<int>("""
             SELECT coalesce(sum(units), 0)::int FROM pledges
-             WHERE campaign_id = @campaignId AND confirmed_at > @since AND status = 'Confirmed'
-            """, new { campaignId, since });
+             WHERE campaign_id = @campaignId AND confirmed_at > @since AND status = ANY(@counting)
+            """, new { campaignId, since, counting = PledgeStatuses.Counting });
     }
 
-    /// <summary>Moves one pledge of a tier from one status to another; false when it was not in that status there.</summary>
-    public async Task<bool> SetStatusAsync(Guid id, string tierId, PledgeStatus from, PledgeStatus to, DateTimeOffset now)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.ExecuteAsync("""
-            UPDATE pledges
-               SET status = @To, updated_at = @now, version = version + 1,
-                   confirmed_at = CASE WHEN @To = 'Confirmed' THEN @now ELSE confirmed_at END
-             WHERE id = @id AND tier_id = @tierId AND status = @From
-            """, new { id, tierId, From = from.ToString(), To = to.ToString(), now }) == 1;
-    }
-
-    /// <summary>Expires the given reservations that are still reserved and overdue; returns those it expired.</summary>
     public async Task<IReadOnlyList<Guid>> ExpireAsync(string campaignId, string tierId, Guid[] ids, DateTimeOffset now)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -89,25 +79,39 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource)
         return expired.ToList();
     }
 
-    /// <summary>
-    /// Rewrites quantity, tier and amounts of a live pledge of <paramref name="fromTierId"/>; false when the pledge
-    /// is no longer live there.
-    /// </summary>
-    public async Task<bool> ChangeAsync(Guid id, string fromTierId, string toTierId, int quantity, int units,
-        AmountLines amounts, DateTimeOffset now)
+    /// <remarks>
+    /// One statement: while the campaign must be live, it takes the campaign row FOR SHARE, which the end of the
+    /// campaign takes FOR UPDATE (<see cref="Campaigns.CampaignStore.EndAsync"/>), so a change either commits before
+    /// the end counts the rows or finds the campaign ended.
+    /// </remarks>
+    public async Task<PledgeWrite> UpdateAsync(PledgeUpdate update)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.ExecuteAsync("""
-            UPDATE pledges
-               SET tier_id = @toTierId, quantity = @quantity, units = @units, currency = @Currency,
-                   subtotal = @Subtotal, shipping = @Shipping, tax = @Tax, total = @Total,
-                   updated_at = @now, version = version + 1
-             WHERE id = @id AND tier_id = @fromTierId AND status IN ('Reserved', 'Confirmed')
+        var (updated, live) = await connection.QuerySingleAsync<(int, int)>("""
+            WITH live AS (
+                SELECT c.id FROM campaigns c
+                 WHERE c.id = (SELECT campaign_id FROM pledges WHERE id = @Id) AND c.status = 'Live'
+                   AND @WhileCampaignLive
+                   FOR SHARE),
+            updated AS (
+                UPDATE pledges
+                   SET status = @Status, tier_id = @TierId, quantity = @Quantity, units = @Units, currency = @Currency,
+                       subtotal = @Subtotal, shipping = @Shipping, tax = @Tax, total = @Total,
+                       confirmed_at = CASE WHEN @Status = 'Confirmed' AND confirmed_at IS NULL THEN @Now ELSE confirmed_at END,
+                       updated_at = @Now, version = version + 1
+                 WHERE id = @Id AND version = @ExpectedVersion
+                   AND (NOT @WhileCampaignLive OR EXISTS (SELECT FROM live))
+                RETURNING 1)
+            SELECT (SELECT count(*) FROM updated)::int, (SELECT count(*) FROM live)::int
             """, new
         {
-            id, fromTierId, toTierId, quantity, units, amounts.Currency, amounts.Subtotal, amounts.Shipping,
-            amounts.Tax, amounts.Total, now,
-        }) == 1;
+            update.Id, update.ExpectedVersion, Status = update.Status.ToString(), update.TierId, update.Quantity,
+            update.Units, update.Amounts.Currency, update.Amounts.Subtotal, update.Amounts.Shipping, update.Amounts.Tax,
+            update.Amounts.Total, update.Now, update.WhileCampaignLive,
+        });
+        return updated == 1 ? PledgeWrite.Written
+            : update.WhileCampaignLive && live == 0 ? PledgeWrite.CampaignNotLive
+            : PledgeWrite.Conflict;
     }
 
     private sealed record LiveRow(Guid Id, string Country, int Quantity, int Units, string Status, string Currency,
@@ -116,10 +120,10 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource)
     private sealed record RecordRow(Guid Id, string CampaignId, string TierId, string Country, int Quantity, int Units,
         string Status, string Currency, long Subtotal, long Shipping, long Tax, long Total, byte[] TokenHash,
         byte[] RequestHash, DateTimeOffset CreatedAt, DateTimeOffset? HoldExpiresAt, DateTimeOffset? ConfirmedAt,
-        string IdempotencyKey)
+        string IdempotencyKey, int Version)
     {
         public PledgeRecord ToRecord() => new(Id, CampaignId, TierId, Country, Quantity, Units,
             Enum.Parse<PledgeStatus>(Status), new AmountLines(Currency, Subtotal, Shipping, Tax, Total), TokenHash,
-            RequestHash, CreatedAt, HoldExpiresAt, ConfirmedAt);
+            RequestHash, CreatedAt, HoldExpiresAt, ConfirmedAt, Version);
     }
 }

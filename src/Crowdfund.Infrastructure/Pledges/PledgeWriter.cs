@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Crowdfund.Grains.Tiers;
 using Crowdfund.Infrastructure.Postgres;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -12,7 +13,14 @@ namespace Crowdfund.Infrastructure.Pledges;
 /// next transaction, so a launch rush costs one fsync per batch rather than one per pledge. Each caller's task
 /// completes only after the commit that holds its row, so an acknowledged pledge is always durable.
 /// </summary>
-public sealed partial class PledgeWriter : IAsyncDisposable
+/// <remarks>
+/// One bad row must never fail the honest rows that share its commit. The edge validates every field before a row
+/// joins a batch; should a row still be refused by the database (a value or a constraint it cannot take), the batch
+/// is split in halves and each half written again, down to the single row, which alone is answered
+/// <see cref="WriteOutcome.Rejected"/>. Failures of the database itself (connection lost, shutdown) are not split:
+/// they fail every call of the batch, and nothing of it is acknowledged.
+/// </remarks>
+public sealed partial class PledgeWriter : IPledgeWriter, IAsyncDisposable
 {
     // A few writers in parallel keep the disk busy while the next batch fills; more only queue on the WAL.
     private const int Writers = 2;
@@ -21,27 +29,36 @@ public sealed partial class PledgeWriter : IAsyncDisposable
     private readonly NpgsqlDataSource dataSource;
     private readonly ILogger<PledgeWriter> logger;
     private readonly PledgePathStats stats;
-    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly Channel<Pending> queue;
     private readonly Task[] loops;
 
-    public PledgeWriter(NpgsqlDataSource dataSource, ILogger<PledgeWriter> logger, PledgePathStats? stats = null)
+    /// <param name="queueCapacity">
+    /// Calls that may wait for a writer; past it, a call is answered <see cref="WriteOutcome.Busy"/> at once rather
+    /// than queued without bound.
+    /// </param>
+    public PledgeWriter(NpgsqlDataSource dataSource, ILogger<PledgeWriter> logger, PledgePathStats? stats = null,
+        int queueCapacity = 4096)
     {
         this.dataSource = dataSource;
         this.logger = logger;
         this.stats = stats ?? new PledgePathStats();
+        queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(queueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleWriter = false,
+        });
         loops = Enumerable.Range(0, Writers).Select(_ => Task.Run(RunAsync)).ToArray();
     }
 
-    /// <summary>
-    /// Inserts the pledges in one commit with whatever else is waiting; for each, in order, true once committed,
-    /// false when its idempotency key was already used in its campaign (also by an earlier row of the same call).
-    /// </summary>
-    public Task<bool[]> InsertManyAsync(IReadOnlyList<NewPledge> pledges)
+    public Task<WriteOutcome[]> InsertManyAsync(IReadOnlyList<NewPledge> pledges)
     {
-        if (pledges.Count == 0) return Task.FromResult(Array.Empty<bool>());
-        var pending = new Pending(pledges, new TaskCompletionSource<bool[]>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (pledges.Count == 0) return Task.FromResult(Array.Empty<WriteOutcome>());
+        var pending = new Pending(pledges, new TaskCompletionSource<WriteOutcome[]>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(pending))
-            throw new ObjectDisposedException(nameof(PledgeWriter));
+        {
+            if (queue.Reader.Completion.IsCompleted) throw new ObjectDisposedException(nameof(PledgeWriter));
+            return Task.FromResult(Enumerable.Repeat(WriteOutcome.Busy, pledges.Count).ToArray());
+        }
         return pending.Done.Task;
     }
 
@@ -52,7 +69,6 @@ public sealed partial class PledgeWriter : IAsyncDisposable
         {
             batch.Clear();
             var rows = 0;
-            // A caller's rows are never split across commits; a call larger than the cap goes alone.
             while (rows < MaxBatch && queue.Reader.TryRead(out var item))
             {
                 batch.Add(item);
@@ -61,11 +77,11 @@ public sealed partial class PledgeWriter : IAsyncDisposable
             if (batch.Count == 0) continue;
             try
             {
-                var startedAt = Stopwatch.GetTimestamp();
-                var inserted = await WriteAsync(batch.SelectMany(p => p.Pledges).ToArray());
-                stats.Committed(inserted.Count, startedAt);
+                var outcomes = new Dictionary<Guid, WriteOutcome>(rows);
+                await using (var connection = await dataSource.OpenConnectionAsync())
+                    await WriteAsync(connection, batch.SelectMany(p => p.Pledges).ToArray(), outcomes);
                 foreach (var item in batch)
-                    item.Done.TrySetResult(item.Pledges.Select(p => inserted.Contains(p.Id)).ToArray());
+                    item.Done.TrySetResult(item.Pledges.Select(p => outcomes[p.Id]).ToArray());
             }
             catch (Exception exception)
             {
@@ -75,30 +91,72 @@ public sealed partial class PledgeWriter : IAsyncDisposable
         }
     }
 
-    private async Task<HashSet<Guid>> WriteAsync(NewPledge[] rows)
+    /// <summary>Writes the rows in one commit if it can; otherwise finds the rows the database refuses by halves.</summary>
+    private async Task WriteAsync(NpgsqlConnection connection, ArraySegment<NewPledge> rows, Dictionary<Guid, WriteOutcome> outcomes)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
+        var startedAt = Stopwatch.GetTimestamp();
         try
         {
             // In a rush nearly every key is new, so the plain insert is tried first: it skips the speculative
             // insertion that ON CONFLICT costs on every row.
-            await using var plain = Insert(rows, connection, "");
-            await plain.ExecuteNonQueryAsync();
-            return rows.Select(r => r.Id).ToHashSet();
+            await using (var plain = Insert(rows, connection, ""))
+                await plain.ExecuteNonQueryAsync();
+            foreach (var row in rows) outcomes[row.Id] = WriteOutcome.Inserted;
+            stats.Committed(rows.Count, startedAt);
+            return;
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // A key of the batch was used before (a replay). The failed statement wrote nothing; this one keeps
-            // every new row and tells which rows went in.
-            await using var guarded = Insert(rows, connection, "ON CONFLICT (campaign_id, idempotency_key) DO NOTHING RETURNING id");
+            // A key of the batch was used before (a replay). The failed statement wrote nothing; the next one keeps
+            // every new row and tells which went in.
+        }
+        catch (PostgresException e) when (IsRowError(e))
+        {
+            await SplitAsync(connection, rows, outcomes, e);
+            return;
+        }
+        try
+        {
             var inserted = new HashSet<Guid>();
-            await using var reader = await guarded.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) inserted.Add(reader.GetGuid(0));
-            return inserted;
+            await using (var guarded = Insert(rows, connection, "ON CONFLICT (campaign_id, idempotency_key) DO NOTHING RETURNING id"))
+            await using (var reader = await guarded.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync()) inserted.Add(reader.GetGuid(0));
+            }
+            foreach (var row in rows) outcomes[row.Id] = inserted.Contains(row.Id) ? WriteOutcome.Inserted : WriteOutcome.KeyTaken;
+            stats.Committed(inserted.Count, startedAt);
+        }
+        catch (PostgresException e) when (IsRowError(e))
+        {
+            await SplitAsync(connection, rows, outcomes, e);
         }
     }
 
-    private static NpgsqlCommand Insert(NewPledge[] rows, NpgsqlConnection connection, string onConflict)
+    private async Task SplitAsync(NpgsqlConnection connection, ArraySegment<NewPledge> rows,
+        Dictionary<Guid, WriteOutcome> outcomes, PostgresException error)
+    {
+        if (rows.Count == 1)
+        {
+            // Only the error's code: the row holds a backer's name, email and address.
+            LogRejected(logger, error.SqlState);
+            outcomes[rows[0].Id] = WriteOutcome.Rejected;
+            return;
+        }
+        var half = rows.Count / 2;
+        await WriteAsync(connection, rows[..half], outcomes);
+        await WriteAsync(connection, rows[half..], outcomes);
+    }
+
+    /// <summary>
+    /// Errors that a row's own values cause: data exceptions (a NUL in text, an invalid encoding), integrity
+    /// violations other than a reused key (a check or not-null constraint), and an index entry too large.
+    /// </summary>
+    private static bool IsRowError(PostgresException e) =>
+        e.SqlState.StartsWith("22", StringComparison.Ordinal)
+        || (e.SqlState.StartsWith("23", StringComparison.Ordinal) && e.SqlState != PostgresErrorCodes.UniqueViolation)
+        || e.SqlState == PostgresErrorCodes.ProgramLimitExceeded;
+
+    private static NpgsqlCommand Insert(ArraySegment<NewPledge> rows, NpgsqlConnection connection, string onConflict)
     {
         // One statement, one implicit transaction: every row of the batch commits together or not at all.
         var command = new NpgsqlCommand($"""
@@ -151,8 +209,11 @@ public sealed partial class PledgeWriter : IAsyncDisposable
         await Task.WhenAll(loops);
     }
 
-    private sealed record Pending(IReadOnlyList<NewPledge> Pledges, TaskCompletionSource<bool[]> Done);
+    private sealed record Pending(IReadOnlyList<NewPledge> Pledges, TaskCompletionSource<WriteOutcome[]> Done);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing a batch of {Count} pledges failed")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database refused a pledge row that passed validation (SQLSTATE {SqlState}); it alone was refused")]
+    private static partial void LogRejected(ILogger logger, string sqlState);
 }

@@ -5,5 +5,5 @@ public sealed class DatabaseOptions
 {
     public const string ConnectionStringName = "Crowdfund";
 
-    public required string ConnectionString { get; init; }
+    public string ConnectionString { get; set; } = "";
 }

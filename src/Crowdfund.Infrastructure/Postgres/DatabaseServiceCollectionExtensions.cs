@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Crowdfund.Infrastructure.Postgres;
@@ -6,16 +8,39 @@ namespace Crowdfund.Infrastructure.Postgres;
 public static class DatabaseServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the one <see cref="NpgsqlDataSource"/> (and its pool) that every store and Orleans provider in
-    /// the process shares, and the migration runner.
+    /// Registers the one <see cref="NpgsqlDataSource"/> (and its pool) that every store and Orleans provider in the
+    /// process shares, on the connection string <c>ConnectionStrings:Crowdfund</c>, and the migration runner. A
+    /// missing connection string stops the host at start, naming the setting.
     /// </summary>
+    public static IServiceCollection AddCrowdfundDatabase(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>()
+            .Configure<IConfiguration>((o, configuration) =>
+                o.ConnectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName) ?? "");
+        return services.AddDataSource();
+    }
+
+    /// <summary>The same, on a connection string given in code (tests, tools).</summary>
     public static IServiceCollection AddCrowdfundDatabase(this IServiceCollection services, string connectionString)
     {
-        if (string.IsNullOrWhiteSpace(connectionString))
-            throw new InvalidOperationException(
-                $"Missing setting ConnectionStrings:{DatabaseOptions.ConnectionStringName} (or CROWDFUND_DB).");
+        services.AddOptions<DatabaseOptions>().Configure(o => o.ConnectionString = connectionString);
+        return services.AddDataSource();
+    }
+
+    private static IServiceCollection AddDataSource(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>()
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString),
+                $"Missing setting ConnectionStrings:{DatabaseOptions.ConnectionStringName} (environment: ConnectionStrings__{DatabaseOptions.ConnectionStringName}).")
+            .ValidateOnStart();
         DapperSetup.Configure();
-        services.AddSingleton(new DatabaseOptions { ConnectionString = connectionString });
+        services.AddSingleton(provider => Create(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+        services.AddSingleton<Migrator>();
+        return services;
+    }
+
+    private static NpgsqlDataSource Create(string connectionString)
+    {
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
         // Every statement of the stores is a fixed text, run thousands of times in a rush: let Npgsql prepare them
         // on each pooled connection, so PostgreSQL parses and plans each once, unless the operator chose otherwise.
@@ -26,8 +51,6 @@ public static class DatabaseServiceCollectionExtensions
         // advisory lock in a finally), and skipping the reset measured 10-18 % more pledges per second in the
         // launch-rush benchmark.
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) settings.NoResetOnClose = true;
-        services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
-        services.AddSingleton<Migrator>();
-        return services;
+        return NpgsqlDataSource.Create(settings.ConnectionString);
     }
 }

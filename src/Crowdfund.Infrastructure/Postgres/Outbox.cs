@@ -1,13 +1,11 @@
+using Crowdfund.Grains.Outbox;
 using Dapper;
 using Npgsql;
 
 namespace Crowdfund.Infrastructure.Postgres;
 
-/// <summary>A message to deliver at least once; <paramref name="Key"/> is unique and doubles as the idempotency key.</summary>
-public sealed record OutboxMessage(string Topic, string Key, string PayloadJson, DateTimeOffset CreatedAt);
-
 /// <summary>Writes outbox messages inside the caller's transaction, so that they commit with the state change.</summary>
-public static class Outbox
+internal static class Outbox
 {
     public static Task AddAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxMessage message) =>
         connection.ExecuteAsync("""

@@ -1,19 +1,34 @@
+using Crowdfund.Grains.Campaigns;
+using Crowdfund.Grains.Pledges;
+using Crowdfund.Grains.Tiers;
 using Crowdfund.Infrastructure.Campaigns;
 using Crowdfund.Infrastructure.Pledges;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Crowdfund.Infrastructure.Postgres;
 
 public static class StoreServiceCollectionExtensions
 {
-    /// <summary>Registers the domain stores; call after <see cref="DatabaseServiceCollectionExtensions.AddCrowdfundDatabase"/>.</summary>
+    /// <summary>
+    /// Registers the PostgreSQL implementations of the grains' ports; call after
+    /// <see cref="DatabaseServiceCollectionExtensions.AddCrowdfundDatabase(IServiceCollection)"/>.
+    /// </summary>
     public static IServiceCollection AddCrowdfundStores(this IServiceCollection services)
     {
-        services.AddSingleton<CampaignStore>();
-        services.AddSingleton<PledgeStore>();
+        services.AddOptions<PledgeWriterOptions>().BindConfiguration(PledgeWriterOptions.Section)
+            .Validate(o => o.QueueCapacity > 0, $"{PledgeWriterOptions.Section}:QueueCapacity must be at least 1.")
+            .ValidateOnStart();
+        services.AddSingleton<ICampaignStore, CampaignStore>();
+        services.AddSingleton<IPledgeStore, PledgeStore>();
+        services.AddSingleton<IEditionStore, EditionStore>();
         services.AddSingleton<PledgePathStats>();
-        services.AddSingleton<PledgeWriter>();
-        services.AddSingleton<EditionStore>();
+        services.AddSingleton<IPledgeWriter>(provider => new PledgeWriter(
+            provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<ILogger<PledgeWriter>>(),
+            provider.GetRequiredService<PledgePathStats>(),
+            provider.GetRequiredService<IOptions<PledgeWriterOptions>>().Value.QueueCapacity));
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Crowdfund.Testing;
+using Orleans.Configuration;
 
 namespace Crowdfund.Infrastructure.Tests.Orleans;
 

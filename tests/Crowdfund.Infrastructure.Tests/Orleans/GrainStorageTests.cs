@@ -1,6 +1,7 @@
 using Crowdfund.Infrastructure.Orleans;
 using Crowdfund.Testing;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Storage;
 
 namespace Crowdfund.Infrastructure.Tests.Orleans;
@@ -15,7 +16,7 @@ public sealed class GrainStorageTests
     {
         await Database.MigrateAsync();
         storage = new PostgresGrainStorage(TestDatabase.DataSource, new JsonProbeSerializer(),
-            Options.Create(new PostgresClusterOptions { ServiceId = TestSilo.NewClusterId("storage") }));
+            Options.Create(new ClusterOptions { ServiceId = TestSilo.NewClusterId("storage") }));
     }
 
     [Test]

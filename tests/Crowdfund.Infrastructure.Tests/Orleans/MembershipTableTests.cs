@@ -2,6 +2,7 @@ using System.Net;
 using Crowdfund.Infrastructure.Orleans;
 using Crowdfund.Testing;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace Crowdfund.Infrastructure.Tests.Orleans;
 
@@ -14,7 +15,7 @@ public sealed class MembershipTableTests
     {
         await Database.MigrateAsync();
         table = new PostgresMembershipTable(TestDatabase.DataSource,
-            Options.Create(new PostgresClusterOptions { ClusterId = TestSilo.NewClusterId("membership") }));
+            Options.Create(new ClusterOptions { ClusterId = TestSilo.NewClusterId("membership") }));
         await table.InitializeMembershipTable(true);
     }
 

@@ -1,6 +1,7 @@
 using Crowdfund.Infrastructure.Orleans;
 using Crowdfund.Testing;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace Crowdfund.Infrastructure.Tests.Orleans;
 
@@ -13,7 +14,7 @@ public sealed class ReminderTableTests
     {
         await Database.MigrateAsync();
         table = new PostgresReminderTable(TestDatabase.DataSource,
-            Options.Create(new PostgresClusterOptions { ServiceId = TestSilo.NewClusterId("reminders") }));
+            Options.Create(new ClusterOptions { ServiceId = TestSilo.NewClusterId("reminders") }));
     }
 
     [Test]
