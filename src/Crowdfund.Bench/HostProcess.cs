@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Crowdfund.Bench;
 
-/// <summary>The real host, started as a child process exactly as './build.sh run' starts it, on its own ports.</summary>
+/// <summary>
+/// The real host, started as a child process as './build.sh run' starts it, on its own ports, with the benchmark's
+/// endpoints added (this program in 'host' mode).
+/// </summary>
 internal sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process process;
@@ -16,8 +19,8 @@ internal sealed class HostProcess : IAsyncDisposable
     public static async Task<HostProcess> StartAsync(string root, string db, int port, string teamKey, string logFile)
     {
         EnsurePortFree(port);
-        var dll = Path.Combine(root, "src/Crowdfund.Host/bin/Release/net10.0/Crowdfund.Host.dll");
-        var start = new ProcessStartInfo("dotnet", [dll, "--contentRoot", Path.Combine(root, "src/Crowdfund.Host")])
+        var dll = Path.Combine(AppContext.BaseDirectory, "Crowdfund.Bench.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, "host", "--contentRoot", Path.Combine(root, "src/Crowdfund.Host")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -33,7 +36,6 @@ internal sealed class HostProcess : IAsyncDisposable
             ["Crowdfund__Silo__GatewayPort"] = (port + 7000).ToString(),
             ["Crowdfund__TeamApiKey"] = teamKey,
             ["Crowdfund__TokenSecret"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-            ["Crowdfund__Bench__Enabled"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
         };
         foreach (var (key, value) in env) start.Environment[key] = value;

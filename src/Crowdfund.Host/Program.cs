@@ -8,5 +8,5 @@ var app = builder.Build();
 app.MapCrowdfund();
 app.Run();
 
-/// <summary>Entry point, public so that WebApplicationFactory can host it in tests.</summary>
-public partial class Program;
+/// <summary>Entry point; the tests reach it (WebApplicationFactory) through InternalsVisibleTo.</summary>
+internal partial class Program;

@@ -6,33 +6,41 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Crowdfund.Host.Tests;
 
 /// <summary>
-/// The real host (silo, database, HTTP pipeline) for every test of this assembly, configured the way an operator
-/// would: through environment variables, read before Program builds anything.
+/// The real host (silo, database, HTTP pipeline) for every test of this assembly, configured through its settings as
+/// an operator would, without touching the test process's environment.
 /// </summary>
 [SetUpFixture]
 public sealed class ApiHost
 {
     public const string TeamKey = "test-team-key-that-is-long-enough";
+    public const string TokenSecret = "a-token-secret-for-tests-only-0123456789";
     private static WebApplicationFactory<Program>? factory;
 
-    public static WebApplicationFactory<Program> Factory => factory ?? throw new InvalidOperationException("not started");
+    internal static WebApplicationFactory<Program> Factory => factory ?? throw new InvalidOperationException("not started");
 
     [OneTimeSetUp]
     public void Start()
     {
         var cluster = TestSilo.NewClusterId("api");
-        Environment.SetEnvironmentVariable("ConnectionStrings__Crowdfund", TestDatabase.ConnectionString);
-        Environment.SetEnvironmentVariable("Crowdfund__Silo__ClusterId", cluster);
-        Environment.SetEnvironmentVariable("Crowdfund__Silo__ServiceId", cluster);
-        Environment.SetEnvironmentVariable("Crowdfund__Silo__SiloPort", TestSilo.FreePort().ToString());
-        Environment.SetEnvironmentVariable("Crowdfund__Silo__GatewayPort", TestSilo.FreePort().ToString());
-        Environment.SetEnvironmentVariable("Crowdfund__TeamApiKey", TeamKey);
-        Environment.SetEnvironmentVariable("Crowdfund__TokenSecret", "a-token-secret-for-tests-only-0123456789");
-        Environment.SetEnvironmentVariable("Crowdfund__ManualConfirmation", "true");
-        Environment.SetEnvironmentVariable("Crowdfund__Bench__Enabled", "true");
-        factory = new WebApplicationFactory<Program>();
+        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            foreach (var (key, value) in Settings(cluster)) host.UseSetting(key, value);
+        });
         factory.CreateClient().Dispose();
     }
+
+    /// <summary>The settings of a host of the test cluster <paramref name="cluster"/>, keyed as configuration.</summary>
+    public static Dictionary<string, string> Settings(string cluster) => new()
+    {
+        ["ConnectionStrings:Crowdfund"] = TestDatabase.ConnectionString,
+        ["Crowdfund:Silo:ClusterId"] = cluster,
+        ["Crowdfund:Silo:ServiceId"] = cluster,
+        ["Crowdfund:Silo:SiloPort"] = TestSilo.FreePort().ToString(),
+        ["Crowdfund:Silo:GatewayPort"] = TestSilo.FreePort().ToString(),
+        ["Crowdfund:TeamApiKey"] = TeamKey,
+        ["Crowdfund:TokenSecret"] = TokenSecret,
+        ["Crowdfund:ManualConfirmation"] = "true",
+    };
 
     [OneTimeTearDown]
     public async Task Stop()

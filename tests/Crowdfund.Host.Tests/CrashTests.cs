@@ -18,7 +18,7 @@ public sealed class CrashTests
     public async Task Every_acknowledged_pledge_survives_a_kill_and_the_survivor_counts_exactly_the_rows()
     {
         var cluster = TestSilo.NewClusterId("crash");
-        const string key = "crash-team-key-long-enough";
+        const string key = "crash-team-key-that-is-long-enough-0123";
         using var doomed = await HostProcess.StartAsync(cluster, key);
         await using var survivor = await TestSilo.StartAsync(cluster, s => s.AddCrowdfundStores().AddCrowdfundGrains());
         using var http = new HttpClient { BaseAddress = new Uri(doomed.BaseUrl) };
@@ -83,7 +83,7 @@ public sealed class CrashTests
         var slug = $"crash-{Guid.NewGuid():N}"[..18];
         (await team.PostAsJsonAsync("/team/v1/campaigns", new
         {
-            slug, title = "Crash", product = "Retro phone", deadline = DateTimeOffset.UtcNow.AddDays(1),
+            slug, title = "Crash", product = "Retro phone", goalUnits = 500, deadline = DateTimeOffset.UtcNow.AddDays(1),
             countries = new[] { new { country = "FR", currency = "EUR", taxRateBasisPoints = 2000, pricesIncludeTax = true } },
         })).EnsureSuccessStatusCode();
         (await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/tiers/early", new

@@ -1,5 +1,6 @@
 using System.Net;
-using System.Text.Json;
+using Crowdfund.Infrastructure.Pledges;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crowdfund.Host.Tests;
 
@@ -10,7 +11,8 @@ public sealed class PathStatsTests
     {
         var slug = await ApiHost.LaunchCampaignAsync("stats");
         using var client = ApiHost.Client();
-        var before = await StatsAsync(client);
+        var stats = ApiHost.Factory.Services.GetRequiredService<PledgePathStats>();
+        var before = stats.Snapshot();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
             Http.PostPledgeAsync(client, slug, Http.Pledge(tierId: "standard"), $"stats-{i}")));
@@ -19,23 +21,15 @@ public sealed class PathStatsTests
         Assert.That((await Http.PostPledgeAsync(client, slug, Http.Pledge(tierId: "standard"), "stats-0")).StatusCode,
             Is.EqualTo(HttpStatusCode.Created));
 
-        var after = await StatsAsync(client);
-        long Delta(string name) => after.GetProperty(name).GetInt64() - before.GetProperty(name).GetInt64();
-        double Seconds(string name) => after.GetProperty(name).GetDouble() - before.GetProperty(name).GetDouble();
-        Assert.That(Delta("requests"), Is.EqualTo(41));
-        Assert.That(Delta("calls"), Is.InRange(2, 41), "the replay came alone, after the rush");
-        Assert.That(Delta("committedRows"), Is.EqualTo(40));
-        // A call's rows are never split across commits, and a commit may carry several calls.
-        Assert.That(Delta("commits"), Is.InRange(1, Delta("calls")));
-        Assert.That(Seconds("commitSeconds"), Is.GreaterThan(0));
-        Assert.That(Seconds("callSeconds"), Is.GreaterThanOrEqualTo(Seconds("commitSeconds")), "each commit runs inside a call");
-        Assert.That(Seconds("waitSeconds"), Is.GreaterThanOrEqualTo(0));
-    }
-
-    private static async Task<JsonElement> StatsAsync(HttpClient client)
-    {
-        var response = await client.GetAsync("/bench/stats");
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        return await Http.JsonAsync(response);
+        var after = stats.Snapshot();
+        Assert.That(after.Requests - before.Requests, Is.EqualTo(41));
+        Assert.That(after.Calls - before.Calls, Is.InRange(2, 41), "the replay came alone, after the rush");
+        Assert.That(after.CommittedRows - before.CommittedRows, Is.EqualTo(40));
+        // A commit may carry several calls; a call of honest rows is never split across commits.
+        Assert.That(after.Commits - before.Commits, Is.InRange(1, after.Calls - before.Calls));
+        Assert.That(after.CommitSeconds - before.CommitSeconds, Is.GreaterThan(0));
+        Assert.That(after.CallSeconds - before.CallSeconds, Is.GreaterThanOrEqualTo(after.CommitSeconds - before.CommitSeconds),
+            "each commit runs inside a call");
+        Assert.That(after.WaitSeconds - before.WaitSeconds, Is.GreaterThanOrEqualTo(0));
     }
 }

@@ -1,53 +1,82 @@
 using Crowdfund.Domain;
 using Crowdfund.Messages;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crowdfund.Host.Api;
 
 /// <summary>
-/// Every refusal of the API is a problem+json whose "type" is "urn:crowdfund:problem:{code}". The codes are a
-/// contract: clients branch on them, so they never change once published.
+/// The one place where a <see cref="Refusal"/> becomes HTTP: its status, its problem type
+/// ("urn:crowdfund:problem:{code}") and its title. The codes are a contract: clients branch on them, so they never
+/// change once published. Framework answers (no route, wrong method, an unhandled error) use the same vocabulary.
 /// </summary>
 public static class ApiProblems
 {
     public const string TypePrefix = "urn:crowdfund:problem:";
 
-    public static IResult Of(int status, string code, string title, IReadOnlyList<Problem>? errors = null)
+    public sealed record Kind(int Status, string Code, string Title)
     {
-        var extensions = new Dictionary<string, object?>();
-        if (errors is { Count: > 0 })
-            extensions["errors"] = errors.Select(e => new { field = e.Field, code = e.Code, message = e.Message }).ToList();
-        return Results.Problem(statusCode: status, type: TypePrefix + code, title: title, extensions: extensions);
+        public string Type => TypePrefix + Code;
     }
 
-    public static IResult Validation(IReadOnlyList<Problem> errors) =>
-        Of(StatusCodes.Status422UnprocessableEntity, "validation-failed", "The request has invalid fields.", errors);
-
-    public static IResult Unauthorized() =>
-        Of(StatusCodes.Status401Unauthorized, "unauthorized", "Missing or wrong credentials.");
-
-    public static IResult For(Refusal refusal) => refusal switch
+    /// <summary>The status, code and title of a refusal; a refusal added without one fails to compile (CS8509).</summary>
+#pragma warning disable CS8524 // Only named values exist; a named value missing from the switch is still an error.
+    public static Kind Of(Refusal refusal) => refusal switch
     {
-        Refusal.CampaignNotFound => Of(404, "campaign-not-found", "No such campaign."),
-        Refusal.TierNotFound => Of(404, "tier-not-found", "No such reward tier in this campaign."),
-        Refusal.CampaignNotLive => Of(409, "campaign-not-live", "The campaign does not take pledges or changes now."),
-        Refusal.CountryNotOpen => Of(422, "country-not-open", "The campaign is not open in this country."),
-        Refusal.NotShippingThere => Of(422, "not-shipping-there", "This tier does not ship to this country."),
-        Refusal.QuantityOutOfRange => Of(422, "quantity-out-of-range", "The quantity is outside what this tier allows."),
-        Refusal.SoldOut => Of(409, "sold-out", "Not enough rewards of this tier are left."),
-        Refusal.IdempotencyKeyReused => Of(422, "idempotency-key-reused",
-            "This Idempotency-Key was used before with a different request."),
-        Refusal.PledgeNotFound => Of(404, "pledge-not-found", "No such pledge, or the token does not match."),
-        Refusal.InvalidPledgeState => Of(409, "invalid-pledge-state", "The pledge's state does not allow this."),
-        _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal, null),
+        Refusal.None => throw new ArgumentException("None is not a refusal.", nameof(refusal)),
+        Refusal.CampaignNotFound => new(404, "campaign-not-found", "No such campaign."),
+        Refusal.TierNotFound => new(404, "tier-not-found", "No such reward tier in this campaign."),
+        Refusal.CampaignNotLive => new(409, "campaign-not-live", "The campaign does not take pledges or changes now."),
+        Refusal.CountryNotOpen => new(422, "country-not-open", "The campaign is not open in this country."),
+        Refusal.NotShippingThere => new(422, "not-shipping-there", "This tier does not ship to this country."),
+        Refusal.QuantityOutOfRange => new(422, "quantity-out-of-range", "The quantity is outside what this tier allows."),
+        Refusal.SoldOut => new(409, "sold-out", "Not enough rewards of this tier are left."),
+        Refusal.IdempotencyKeyReused => new(422, "idempotency-key-reused", "This Idempotency-Key was used before with a different request."),
+        Refusal.PledgeNotFound => new(404, "pledge-not-found", "No such pledge, or the token does not match."),
+        Refusal.InvalidPledgeState => new(409, "invalid-pledge-state", "The pledge's state does not allow this."),
+        Refusal.CampaignExists => new(409, "campaign-exists", "A campaign with this slug exists."),
+        Refusal.CampaignNotDraft => new(409, "campaign-not-draft", "The campaign is no longer a draft; its definition is frozen."),
+        Refusal.ValidationFailed => new(422, "validation-failed", "The request has invalid fields."),
+        Refusal.LaunchBlocked => new(422, "launch-blocked", "The campaign cannot launch yet."),
+        Refusal.PledgeRejected => new(422, "pledge-rejected", "The pledge could not be stored as sent; nothing was written."),
+        Refusal.Busy => new(503, "busy", "Too many requests are waiting; retry in a moment with the same Idempotency-Key."),
+        Refusal.Unavailable => new(503, "unavailable", "Part of the service is unreachable; retry in a moment with the same Idempotency-Key."),
+        Refusal.Unauthorized => new(401, "unauthorized", "Missing or wrong credentials."),
+        Refusal.MalformedBody => new(400, "malformed-body", "The body is not the JSON this endpoint expects."),
+        Refusal.BodyTooLarge => new(413, "body-too-large", $"The body is larger than {JsonBody.MaxBytes} bytes."),
+        Refusal.UnsupportedMediaType => new(415, "unsupported-media-type", "Send the body as application/json."),
+        Refusal.IdempotencyKeyMissing => new(400, "idempotency-key-missing", "Send an Idempotency-Key header of 1 to 255 visible ASCII characters."),
+        Refusal.BadRequest => new(400, "bad-request", "The request is malformed."),
+        Refusal.NotFound => new(404, "not-found", "Nothing is here."),
+        Refusal.MethodNotAllowed => new(405, "method-not-allowed", "This method is not allowed here."),
+        Refusal.InternalError => new(500, "internal-error", "Something went wrong on our side; nothing was acknowledged."),
+    };
+#pragma warning restore CS8524
+
+    /// <summary>The refusal that describes a status code the framework answered with on its own, if any.</summary>
+    public static Refusal? ForStatus(int status) => status switch
+    {
+        400 => Refusal.BadRequest,
+        401 => Refusal.Unauthorized,
+        404 => Refusal.NotFound,
+        405 => Refusal.MethodNotAllowed,
+        413 => Refusal.BodyTooLarge,
+        415 => Refusal.UnsupportedMediaType,
+        500 => Refusal.InternalError,
+        503 => Refusal.Unavailable,
+        _ => null,
     };
 
-    public static IResult ForCampaign(string error, IReadOnlyList<Problem> problems) => error switch
+    public static ProblemHttpResult For(Refusal refusal, IReadOnlyList<Problem>? errors = null)
     {
-        CampaignErrors.NotFound => Of(404, "campaign-not-found", "No such campaign."),
-        CampaignErrors.AlreadyExists => Of(409, "campaign-exists", "A campaign with this slug exists."),
-        CampaignErrors.NotDraft => Of(409, "campaign-not-draft", "The campaign is no longer a draft; its definition is frozen."),
-        CampaignErrors.TierNotFound => Of(404, "tier-not-found", "No such reward tier in this campaign."),
-        CampaignErrors.LaunchBlocked => Of(422, "launch-blocked", "The campaign cannot launch yet.", problems),
-        _ => Validation(problems),
-    };
+        var kind = Of(refusal);
+        var extensions = new Dictionary<string, object?>();
+        if (errors is { Count: > 0 })
+            extensions["errors"] = errors.Select(e => new ProblemError(e.Field, e.Code, e.Message)).ToList();
+        return TypedResults.Problem(statusCode: kind.Status, type: kind.Type, title: kind.Title, extensions: extensions);
+    }
+
+    public static ProblemHttpResult Validation(IReadOnlyList<Problem> errors) => For(Refusal.ValidationFailed, errors);
+
+    /// <summary>One named problem of a validation-failed answer.</summary>
+    public sealed record ProblemError(string Field, string Code, string Message);
 }

@@ -1,4 +1,5 @@
 using Crowdfund.Domain;
+using Crowdfund.Domain.Rules;
 using Crowdfund.Messages;
 
 namespace Crowdfund.Host.Api;
@@ -27,29 +28,51 @@ public sealed record CountryBody(string? Country, string? Currency, int? TaxRate
 
 public sealed record CampaignBody(
     string? Slug, string? Title, string? Product, int? GoalUnits, DateTimeOffset? Deadline,
-    IReadOnlyList<CountryBody>? Countries, IReadOnlyList<int>? MilestonePercents)
+    IReadOnlyList<CountryBody?>? Countries, IReadOnlyList<int>? MilestonePercents)
 {
-    public const int DefaultGoalUnits = 500;
+    /// <summary>Fields a campaign cannot do without; there is no default goal or deadline to fall back on.</summary>
+    public IReadOnlyList<Problem> Missing()
+    {
+        var problems = new ProblemList();
+        problems.Check(GoalUnits is not null, "goalUnits", "required", "The goal, in product units, is required.");
+        problems.Check(Deadline is not null, "deadline", "required", "The deadline is required.");
+        return problems.Items;
+    }
 
     public CampaignDefinition ToDefinition(string slug) => new(
-        slug, Title ?? "", Product ?? "", GoalUnits ?? DefaultGoalUnits, Deadline ?? default,
-        (Countries ?? []).Select(c => new CountrySettings(c.Country?.ToUpperInvariant() ?? "",
-            c.Currency?.ToUpperInvariant() ?? "", c.TaxRateBasisPoints ?? 0, c.PricesIncludeTax ?? false)).ToList(),
+        slug, Title ?? "", Product ?? "", GoalUnits ?? 0, Deadline ?? default,
+        (Countries ?? []).Select(c => new CountrySettings(c?.Country?.ToUpperInvariant() ?? "",
+            c?.Currency?.ToUpperInvariant() ?? "", c?.TaxRateBasisPoints ?? 0, c?.PricesIncludeTax ?? false)).ToList(),
         MilestonePercents ?? CampaignDefinition.DefaultMilestones);
 }
 
 public sealed record TierBody(
     string? Name, string? Description, IReadOnlyDictionary<string, long>? Prices, int? UnitsPerReward, int? Limit,
-    int? MaxPerBacker, IReadOnlyList<string>? ShipsTo, IReadOnlyDictionary<string, long>? Shipping,
+    int? MaxPerBacker, IReadOnlyList<string?>? ShipsTo, IReadOnlyDictionary<string, long>? Shipping,
     string? EstimatedDelivery, bool? NumberedEdition)
 {
+    // Codes are upper-cased for convenience ("eur" is EUR); Problems() refuses two keys that differ only in case, which
+    // would otherwise overwrite each other silently.
     public TierDefinition ToDefinition(string id) => new(
         id, Name ?? "", Description ?? "",
-        (Prices ?? new Dictionary<string, long>()).ToDictionary(p => p.Key.ToUpperInvariant(), p => p.Value),
-        UnitsPerReward ?? 1, Limit, MaxPerBacker,
-        (ShipsTo ?? []).Select(c => c.ToUpperInvariant()).ToList(),
-        (Shipping ?? new Dictionary<string, long>()).ToDictionary(p => p.Key.ToUpperInvariant(), p => p.Value),
-        EstimatedDelivery ?? "", NumberedEdition ?? false);
+        Upper(Prices), UnitsPerReward ?? 1, Limit, MaxPerBacker,
+        (ShipsTo ?? []).Select(c => c?.ToUpperInvariant() ?? "").ToList(),
+        Upper(Shipping), EstimatedDelivery ?? "", NumberedEdition ?? false);
+
+    public IReadOnlyList<Problem> Problems()
+    {
+        var problems = new ProblemList();
+        foreach (var (field, amounts) in new[] { ("prices", Prices), ("shipping", Shipping) })
+        {
+            foreach (var repeated in (amounts?.Keys ?? []).GroupBy(k => k.ToUpperInvariant()).Where(g => g.Count() > 1))
+                problems.Add($"{field}.{repeated.Key}", "duplicate", $"{repeated.Key} is given more than once.");
+        }
+        return problems.Items;
+    }
+
+    private static Dictionary<string, long> Upper(IReadOnlyDictionary<string, long>? amounts) =>
+        (amounts ?? new Dictionary<string, long>()).GroupBy(p => p.Key.ToUpperInvariant())
+            .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
 }
 
 /// <summary>A tier as shown to a backer in one country.</summary>

@@ -6,7 +6,9 @@ public static class EndpointMappings
 {
     public static WebApplication MapCrowdfund(this WebApplication app)
     {
-        // Unhandled errors and unmatched routes answer problem+json too, without internals.
+        // Unhandled errors and unmatched routes answer problem+json too, in the API's vocabulary, without internals;
+        // every 503 says when to retry.
+        app.UseRetryAfter();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
@@ -14,7 +16,6 @@ public static class EndpointMappings
         app.MapOpenApi();
         app.MapPublic();
         app.MapTeam();
-        app.MapBench();
         return app;
     }
 }

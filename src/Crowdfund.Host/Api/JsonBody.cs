@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Crowdfund.Messages;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -12,13 +14,13 @@ public static class JsonBody
 {
     public const int MaxBytes = 16 * 1024;
 
-    public sealed record Read<T>(T? Value, byte[] Raw, IResult? Problem);
+    public sealed record Read<T>(T? Value, byte[] Raw, ProblemHttpResult? Problem);
 
     public static async Task<Read<T>> ReadAsync<T>(HttpRequest request) where T : class
     {
-        if (request.ContentLength > MaxBytes) return Fail<T>(TooLarge());
+        if (request.ContentLength > MaxBytes) return Fail<T>(Refusal.BodyTooLarge);
         if (request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            return Fail<T>(ApiProblems.Of(415, "unsupported-media-type", "Send the body as application/json."));
+            return Fail<T>(Refusal.UnsupportedMediaType);
         byte[] raw;
         try
         {
@@ -28,25 +30,22 @@ public static class JsonBody
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return Fail<T>(TooLarge());
+            return Fail<T>(Refusal.BodyTooLarge);
         }
-        if (raw.Length > MaxBytes) return Fail<T>(TooLarge());
+        if (raw.Length > MaxBytes) return Fail<T>(Refusal.BodyTooLarge);
         var json = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
             return JsonSerializer.Deserialize<T>(raw, json) is { } value
                 ? new Read<T>(value, raw, null)
-                : Fail<T>(Malformed());
+                : Fail<T>(Refusal.MalformedBody);
         }
         catch (JsonException)
         {
-            return Fail<T>(Malformed());
+            // Includes strings holding an unpaired surrogate escape, which System.Text.Json refuses to decode.
+            return Fail<T>(Refusal.MalformedBody);
         }
     }
 
-    private static Read<T> Fail<T>(IResult problem) => new(default, [], problem);
-
-    private static IResult TooLarge() => ApiProblems.Of(413, "body-too-large", $"The body is larger than {MaxBytes} bytes.");
-
-    private static IResult Malformed() => ApiProblems.Of(400, "malformed-body", "The body is not the JSON this endpoint expects.");
+    private static Read<T> Fail<T>(Refusal refusal) => new(default, [], ApiProblems.For(refusal));
 }

@@ -3,104 +3,108 @@ using Crowdfund.Domain;
 using Crowdfund.Domain.Rules;
 using Crowdfund.Grains;
 using Crowdfund.Messages;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crowdfund.Host.Api;
 
 /// <summary>What backers call: the campaign priced for their country, and their pledges.</summary>
 public static class PublicEndpoints
 {
-    public const int MaxIdempotencyKeyLength = 255;
-
     public static void MapPublic(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1");
-        v1.MapGet("/campaigns/{slug}", GetCampaignAsync);
-        v1.MapPost("/campaigns/{slug}/pledges", CreatePledgeAsync);
-        v1.MapGet("/pledges/{id:guid}", GetPledgeAsync);
-        v1.MapPatch("/pledges/{id:guid}", ChangePledgeAsync);
-        v1.MapDelete("/pledges/{id:guid}", CancelPledgeAsync);
+        var v1 = app.MapGroup("/v1").WithTags("Backers").Refuses(Refusal.InternalError, Refusal.Unavailable);
+        v1.MapRead("/campaigns/{slug}", GetCampaignAsync).Refuses(Refusal.CampaignNotFound, Refusal.CountryNotOpen);
+        v1.MapPost("/campaigns/{slug}/pledges", CreatePledgeAsync).Refuses(Refusal.IdempotencyKeyMissing,
+            Refusal.MalformedBody, Refusal.BodyTooLarge, Refusal.UnsupportedMediaType, Refusal.ValidationFailed,
+            Refusal.CampaignNotFound, Refusal.TierNotFound, Refusal.CampaignNotLive, Refusal.CountryNotOpen,
+            Refusal.NotShippingThere, Refusal.QuantityOutOfRange, Refusal.SoldOut, Refusal.IdempotencyKeyReused,
+            Refusal.PledgeRejected, Refusal.Busy);
+        v1.MapRead("/pledges/{id:guid}", GetPledgeAsync).Refuses(Refusal.Unauthorized, Refusal.PledgeNotFound);
+        v1.MapPatch("/pledges/{id:guid}", ChangePledgeAsync).Refuses(Refusal.Unauthorized, Refusal.MalformedBody,
+            Refusal.BodyTooLarge, Refusal.UnsupportedMediaType, Refusal.ValidationFailed, Refusal.PledgeNotFound,
+            Refusal.TierNotFound, Refusal.CampaignNotLive, Refusal.CountryNotOpen, Refusal.NotShippingThere,
+            Refusal.QuantityOutOfRange, Refusal.SoldOut, Refusal.InvalidPledgeState);
+        v1.MapDelete("/pledges/{id:guid}", CancelPledgeAsync).Refuses(Refusal.Unauthorized, Refusal.PledgeNotFound,
+            Refusal.CampaignNotLive, Refusal.InvalidPledgeState);
     }
 
-    private static async Task<IResult> GetCampaignAsync(string slug, string? country, GrainReferences grains)
+    private static async Task<Results<Ok<CampaignPage>, ProblemHttpResult>> GetCampaignAsync(string slug, string? country,
+        GrainReferences grains)
     {
         if (!Identifiers.IsValid(slug) || await grains.Get<ICampaignGrain>(slug).GetPublicAsync() is not { } campaign)
             return ApiProblems.For(Refusal.CampaignNotFound);
         var definition = campaign.Info.Definition;
         CountrySettings? settings = null;
-        if (country is not null && (settings = definition.FindCountry(country)) is null)
+        if (country is not null && (settings = definition.FindCountry(PledgeInputRules.CountryCode(country) ?? "")) is null)
             return ApiProblems.For(Refusal.CountryNotOpen);
         var tiers = campaign.Info.Tiers.Select(t => new PricedTier(t.Id, t.Name, t.Description, t.UnitsPerReward,
             t.Limit, campaign.RemainingByTier.GetValueOrDefault(t.Id), t.MaxPerBacker,
             settings is not null && t.ShipsToCountry(settings.Country),
             settings is null ? null : Pricing.Quote(t, settings, 1), t.EstimatedDelivery, t.NumberedEdition)).ToList();
-        return Results.Ok(new CampaignPage(definition.Slug, definition.Title, definition.Product, campaign.Info.Status,
+        return TypedResults.Ok(new CampaignPage(definition.Slug, definition.Title, definition.Product, campaign.Info.Status,
             definition.Deadline, settings?.Country, settings?.Currency, campaign.Progress, tiers));
     }
 
-    private static async Task<IResult> CreatePledgeAsync(string slug, HttpRequest request, ReservationBatcher tiers,
-        PledgeTokens tokens)
+    private static async Task<Results<Created<PledgeResponse>, ProblemHttpResult>> CreatePledgeAsync(string slug,
+        HttpRequest request, ReservationBatcher tiers, PledgeTokens tokens)
     {
         var key = request.Headers["Idempotency-Key"].ToString();
-        if (key.Length is 0 or > MaxIdempotencyKeyLength)
-            return ApiProblems.Of(400, "idempotency-key-missing",
-                $"Send an Idempotency-Key header of 1 to {MaxIdempotencyKeyLength} characters.");
+        if (!TextRules.IsIdempotencyKey(key)) return ApiProblems.For(Refusal.IdempotencyKeyMissing);
         var body = await JsonBody.ReadAsync<NewPledgeBody>(request);
         if (body.Problem is not null) return body.Problem;
-        var input = body.Value!;
-
-        var problems = new ProblemList();
-        problems.Check(Identifiers.IsValid(input.TierId), "tierId", "required", "The tier id is required.");
-        problems.Check(input.Quantity is > 0, "quantity", "out_of_range", "The quantity is at least 1.");
-        var country = input.Country?.ToUpperInvariant() ?? "";
-        problems.Check(country.Length == 2, "country", "required", "The country is a two-letter code.");
-        foreach (var p in PledgeInputRules.Validate(country, input.Backer?.Name, input.Backer?.Email,
-                     input.ShippingAddress?.Line1, input.ShippingAddress?.City, input.ShippingAddress?.PostalCode))
-            problems.Add(p.Field, p.Code, p.Message);
-        if (problems.Items.Count > 0) return ApiProblems.Validation(problems.Items);
+        var raw = body.Value!;
+        // Every field is settled here, before the pledge joins a batch that it shares with other backers' pledges.
+        var (input, problems) = PledgeInputRules.Check(raw.TierId, raw.Quantity, raw.Country, raw.Backer?.Name,
+            raw.Backer?.Email, raw.ShippingAddress?.Line1, raw.ShippingAddress?.Line2, raw.ShippingAddress?.City,
+            raw.ShippingAddress?.Region, raw.ShippingAddress?.PostalCode);
+        if (input is null) return ApiProblems.Validation(problems);
         if (!Identifiers.IsValid(slug)) return ApiProblems.For(Refusal.CampaignNotFound);
 
         // Each attempt gets a fresh id; a retry with the same key still writes nothing, because the key is unique
         // per campaign in the pledges table, and the tier answers with the first row.
         var pledgeId = Guid.CreateVersion7();
         var token = tokens.Issue(pledgeId);
-        var address = input.ShippingAddress!;
-        var reserve = new ReserveRequest(pledgeId, country, input.Quantity!.Value, input.Backer!.Name!.Trim(),
-            input.Backer.Email!.Trim(), new ShippingAddress(address.Line1!.Trim(), address.Line2?.Trim(),
-                address.City!.Trim(), address.Region?.Trim(), address.PostalCode!.Trim().ToUpperInvariant()),
-            PledgeTokens.Hash(token), key, SHA256.HashData(body.Raw));
-        var result = await tiers.ReserveAsync(TierKey.Format(slug, input.TierId!), reserve);
+        var reserve = new ReserveRequest(pledgeId, input.Country, input.Quantity, input.BackerName, input.BackerEmail,
+            input.Address, PledgeTokens.Hash(token), key, SHA256.HashData(body.Raw));
+        var result = await tiers.ReserveAsync(TierKey.Format(slug, input.TierId), reserve);
         if (result.Pledge is not { } pledge) return ApiProblems.For(result.Refusal);
         var response = PledgeResponse.From(pledge, pledge.Id == pledgeId ? token : tokens.Issue(pledge.Id));
         if (result.Replayed) request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
-        return Results.Created($"/v1/pledges/{pledge.Id}", response);
+        return TypedResults.Created($"/v1/pledges/{pledge.Id}", response);
     }
 
-    private static async Task<IResult> GetPledgeAsync(Guid id, HttpRequest request, IGrainFactory grains) =>
+    private static async Task<Results<Ok<PledgeResponse>, ProblemHttpResult>> GetPledgeAsync(Guid id, HttpRequest request,
+        IGrainFactory grains) =>
         PledgeTokens.FromHeader(request) is not { } token
-            ? ApiProblems.Unauthorized()
+            ? ApiProblems.For(Refusal.Unauthorized)
             : Answer(await grains.GetGrain<IPledgeGrain>(id).GetAsync(PledgeTokens.Hash(token)));
 
-    private static async Task<IResult> ChangePledgeAsync(Guid id, HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<PledgeResponse>, ProblemHttpResult>> ChangePledgeAsync(Guid id, HttpRequest request,
+        IGrainFactory grains)
     {
-        if (PledgeTokens.FromHeader(request) is not { } token) return ApiProblems.Unauthorized();
+        if (PledgeTokens.FromHeader(request) is not { } token) return ApiProblems.For(Refusal.Unauthorized);
         var body = await JsonBody.ReadAsync<PledgeChangeBody>(request);
         if (body.Problem is not null) return body.Problem;
         var change = body.Value!;
+        var problems = new ProblemList();
+        problems.Check(change.TierId is not null || change.Quantity is not null, "", "required",
+            "Send the tierId, the quantity, or both.");
+        problems.Check(change.TierId is null || Identifiers.IsValid(change.TierId), "tierId", "id_invalid", "The tier id is not valid.");
+        problems.Check(change.Quantity is null or >= 1 and <= Limits.MaxQuantityPerPledge, "quantity", "out_of_range",
+            $"The quantity is between 1 and {Limits.MaxQuantityPerPledge}.");
+        if (problems.Items.Count > 0) return ApiProblems.Validation(problems.Items);
         var pledge = grains.GetGrain<IPledgeGrain>(id);
         var hash = PledgeTokens.Hash(token);
         if (await pledge.GetAsync(hash) is not { Pledge: { } current }) return ApiProblems.For(Refusal.PledgeNotFound);
-        var tierId = change.TierId ?? current.TierId;
-        var quantity = change.Quantity ?? current.Quantity;
-        if (!Identifiers.IsValid(tierId))
-            return ApiProblems.Validation([new Problem("tierId", "id_invalid", "The tier id is not valid.")]);
-        return Answer(await pledge.ChangeAsync(hash, tierId, quantity));
+        return Answer(await pledge.ChangeAsync(hash, change.TierId ?? current.TierId, change.Quantity ?? current.Quantity));
     }
 
-    private static async Task<IResult> CancelPledgeAsync(Guid id, HttpRequest request, IGrainFactory grains) =>
+    private static async Task<Results<Ok<PledgeResponse>, ProblemHttpResult>> CancelPledgeAsync(Guid id, HttpRequest request,
+        IGrainFactory grains) =>
         PledgeTokens.FromHeader(request) is not { } token
-            ? ApiProblems.Unauthorized()
+            ? ApiProblems.For(Refusal.Unauthorized)
             : Answer(await grains.GetGrain<IPledgeGrain>(id).CancelAsync(PledgeTokens.Hash(token)));
 
-    internal static IResult Answer(PledgeResult result) =>
-        result.Pledge is { } pledge ? Results.Ok(PledgeResponse.From(pledge)) : ApiProblems.For(result.Refusal);
+    internal static Results<Ok<PledgeResponse>, ProblemHttpResult> Answer(PledgeResult result) =>
+        result.Pledge is { } pledge ? TypedResults.Ok(PledgeResponse.From(pledge)) : ApiProblems.For(result.Refusal);
 }

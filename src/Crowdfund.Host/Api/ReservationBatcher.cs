@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Crowdfund.Grains;
+using Crowdfund.Host.Hosting;
 using Crowdfund.Infrastructure.Pledges;
 using Crowdfund.Messages;
+using Microsoft.Extensions.Options;
 
 namespace Crowdfund.Host.Api;
 
@@ -12,20 +14,35 @@ namespace Crowdfund.Host.Api;
 /// reservation itself. Nothing waits to fill a batch: a request to a quiet tier is sent at once, and only requests
 /// arriving while calls to that tier are in flight go together in the next call.
 /// </summary>
-public sealed class ReservationBatcher(GrainReferences grains, PledgePathStats stats)
+/// <remarks>
+/// The queues are bounded: past <see cref="EdgeSettings.MaxQueuedReservations"/> waiting at this edge, a pledge is
+/// answered Busy (503 with Retry-After) at once, so a rush beyond what the tiers can take shows as backpressure to
+/// clients, not as memory growing until the host falls over.
+/// </remarks>
+public sealed class ReservationBatcher(GrainReferences grains, PledgePathStats stats, IOptions<EdgeSettings> settings)
 {
     // Two calls in flight per tier: one batch fills while the other commits (the pledge writer runs two commits).
     private const int MaxInFlight = 2;
     private const int MaxBatch = 256;
 
     private readonly ConcurrentDictionary<string, Lane> lanes = new(StringComparer.Ordinal);
+    private readonly Counter queued = new();
+    private readonly int maxQueued = settings.Value.MaxQueuedReservations;
+
+    /// <summary>Reservations waiting at this edge for their batch to leave.</summary>
+    public int Queued => Volatile.Read(ref queued.Value);
 
     public Task<PledgeResult> ReserveAsync(string tierKey, ReserveRequest request)
     {
+        if (Interlocked.Increment(ref queued.Value) > maxQueued)
+        {
+            Interlocked.Decrement(ref queued.Value);
+            return Task.FromResult(PledgeResult.Refused(Refusal.Busy));
+        }
         var pending = new Pending(request, new TaskCompletionSource<PledgeResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         while (true)
         {
-            var lane = lanes.GetOrAdd(tierKey, key => new Lane(lanes, key, grains.Get<IRewardTierGrain>(key), stats));
+            var lane = lanes.GetOrAdd(tierKey, key => new Lane(lanes, key, grains.Get<IRewardTierGrain>(key), stats, queued));
             // A lane retires when it runs dry (so made-up tier ids take no memory); then a fresh one is made.
             if (!lane.TryEnqueue(pending, out var startSending)) continue;
             if (startSending) _ = lane.SendAsync();
@@ -38,7 +55,14 @@ public sealed class ReservationBatcher(GrainReferences grains, PledgePathStats s
         public long QueuedAt { get; } = Stopwatch.GetTimestamp();
     }
 
-    private sealed class Lane(ConcurrentDictionary<string, Lane> lanes, string tierKey, IRewardTierGrain tier, PledgePathStats stats)
+    /// <summary>A count shared by the batcher and its lanes.</summary>
+    private sealed class Counter
+    {
+        public int Value;
+    }
+
+    private sealed class Lane(ConcurrentDictionary<string, Lane> lanes, string tierKey, IRewardTierGrain tier, PledgePathStats stats,
+        Counter queued)
     {
         private readonly Lock gate = new();
         private readonly Queue<Pending> queue = new();
@@ -97,6 +121,7 @@ public sealed class ReservationBatcher(GrainReferences grains, PledgePathStats s
                 }
                 var batch = new Pending[Math.Min(queue.Count, MaxBatch)];
                 for (var i = 0; i < batch.Length; i++) batch[i] = queue.Dequeue();
+                Interlocked.Add(ref queued.Value, -batch.Length);
                 return batch;
             }
         }

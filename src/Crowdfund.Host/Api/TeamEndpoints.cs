@@ -3,9 +3,10 @@ using System.Text;
 using Crowdfund.Domain;
 using Crowdfund.Domain.Rules;
 using Crowdfund.Grains;
+using Crowdfund.Grains.Tiers;
 using Crowdfund.Host.Hosting;
-using Crowdfund.Infrastructure.Pledges;
 using Crowdfund.Messages;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Crowdfund.Host.Api;
@@ -13,21 +14,28 @@ namespace Crowdfund.Host.Api;
 /// <summary>What the product team calls, with the team API key as bearer token.</summary>
 public static class TeamEndpoints
 {
+    private static readonly Refusal[] DraftCommand =
+        [Refusal.MalformedBody, Refusal.BodyTooLarge, Refusal.UnsupportedMediaType, Refusal.ValidationFailed,
+         Refusal.CampaignNotFound, Refusal.CampaignNotDraft];
+
     public static void MapTeam(this IEndpointRouteBuilder app)
     {
-        var root = app.MapGroup("/team/v1").AddEndpointFilter(RequireTeamKey);
-        root.MapPost("/pledges/{id:guid}/confirm", ConfirmAsync);
+        var root = app.MapGroup("/team/v1").WithTags("Team").AddEndpointFilter(RequireTeamKey)
+            .Refuses(Refusal.Unauthorized, Refusal.InternalError, Refusal.Unavailable);
+        root.MapPost("/pledges/{id:guid}/confirm", ConfirmAsync)
+            .Refuses(Refusal.NotFound, Refusal.PledgeNotFound, Refusal.CampaignNotLive, Refusal.InvalidPledgeState);
         var team = root.MapGroup("/campaigns");
-        team.MapPost("", CreateAsync);
-        team.MapGet("/{slug}", GetAsync);
-        team.MapPut("/{slug}", UpdateAsync);
-        team.MapPut("/{slug}/tiers/{tierId}", PutTierAsync);
-        team.MapDelete("/{slug}/tiers/{tierId}", RemoveTierAsync);
-        team.MapGet("/{slug}/tiers/{tierId}", GetTierAsync);
-        team.MapGet("/{slug}/tiers/{tierId}/editions", async (string slug, string tierId, EditionStore editions) =>
-            Results.Ok(await editions.ReadAsync(slug, tierId)));
-        team.MapPost("/{slug}/launch", (string slug, IGrainFactory grains) => Command(slug, grains, c => c.LaunchAsync()));
-        team.MapGet("/{slug}/dashboard", GetDashboardAsync);
+        team.MapPost("", CreateAsync).Refuses([.. DraftCommand, Refusal.CampaignExists]);
+        team.MapRead("/{slug}", GetAsync).Refuses(Refusal.CampaignNotFound);
+        team.MapPut("/{slug}", UpdateAsync).Refuses(DraftCommand);
+        team.MapPut("/{slug}/tiers/{tierId}", PutTierAsync).Refuses(DraftCommand);
+        team.MapDelete("/{slug}/tiers/{tierId}", RemoveTierAsync).Refuses(Refusal.CampaignNotFound, Refusal.CampaignNotDraft,
+            Refusal.TierNotFound);
+        team.MapRead("/{slug}/tiers/{tierId}", GetTierAsync).Refuses(Refusal.CampaignNotFound, Refusal.TierNotFound);
+        team.MapRead("/{slug}/tiers/{tierId}/editions", GetEditionsAsync).Refuses(Refusal.CampaignNotFound, Refusal.TierNotFound);
+        team.MapPost("/{slug}/launch", LaunchAsync).Refuses(Refusal.CampaignNotFound, Refusal.CampaignNotDraft, Refusal.LaunchBlocked);
+        team.MapRead("/{slug}/dashboard", GetDashboardAsync).Produces<Dashboard>(200, "application/json")
+            .Refuses(Refusal.CampaignNotFound);
     }
 
     private static async ValueTask<object?> RequireTeamKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -35,72 +43,95 @@ public static class TeamEndpoints
         var expected = context.HttpContext.RequestServices.GetRequiredService<IOptions<EdgeSettings>>().Value.TeamApiKey;
         var given = PledgeTokens.FromHeader(context.HttpContext.Request);
         // Compare hashes in constant time, so neither the length nor a matching prefix shows in the timing.
-        if (string.IsNullOrEmpty(expected) || given is null
-            || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)),
+        if (given is null || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)),
                 SHA256.HashData(Encoding.UTF8.GetBytes(given))))
-            return ApiProblems.Unauthorized();
+            return ApiProblems.For(Refusal.Unauthorized);
         return await next(context);
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<Created<CampaignInfo>, ProblemHttpResult>> CreateAsync(HttpRequest request,
+        IGrainFactory grains)
     {
         var body = await JsonBody.ReadAsync<CampaignBody>(request);
         if (body.Problem is not null) return body.Problem;
         var slug = body.Value!.Slug ?? "";
         if (!Identifiers.IsValid(slug))
             return ApiProblems.Validation([new Problem("slug", "slug_invalid", "The slug uses lower-case letters, digits and inner dashes.")]);
+        if (body.Value.Missing() is { Count: > 0 } missing) return ApiProblems.Validation(missing);
         var result = await grains.GetGrain<ICampaignGrain>(slug).CreateAsync(body.Value.ToDefinition(slug));
         return result.Campaign is { } created
-            ? Results.Created($"/team/v1/campaigns/{slug}", created)
-            : ApiProblems.ForCampaign(result.Error!, result.Problems);
+            ? TypedResults.Created($"/team/v1/campaigns/{slug}", created)
+            : ApiProblems.For(result.Refusal, result.Problems);
     }
 
-    private static async Task<IResult> GetAsync(string slug, IGrainFactory grains) =>
+    private static async Task<Results<Ok<CampaignInfo>, ProblemHttpResult>> GetAsync(string slug, IGrainFactory grains) =>
         Identifiers.IsValid(slug) && await grains.GetGrain<ICampaignGrain>(slug).GetInfoAsync() is { } info
-            ? Results.Ok(info)
+            ? TypedResults.Ok(info)
             : ApiProblems.For(Refusal.CampaignNotFound);
 
-    private static async Task<IResult> UpdateAsync(string slug, HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<CampaignInfo>, ProblemHttpResult>> UpdateAsync(string slug, HttpRequest request,
+        IGrainFactory grains)
     {
         var body = await JsonBody.ReadAsync<CampaignBody>(request);
         if (body.Problem is not null) return body.Problem;
-        return await Command(slug, grains, c => c.UpdateAsync(body.Value!.ToDefinition(slug)));
+        if (body.Value!.Missing() is { Count: > 0 } missing) return ApiProblems.Validation(missing);
+        return await CommandAsync(slug, grains, c => c.UpdateAsync(body.Value.ToDefinition(slug)));
     }
 
-    private static async Task<IResult> PutTierAsync(string slug, string tierId, HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<CampaignInfo>, ProblemHttpResult>> PutTierAsync(string slug, string tierId,
+        HttpRequest request, IGrainFactory grains)
     {
         var body = await JsonBody.ReadAsync<TierBody>(request);
         if (body.Problem is not null) return body.Problem;
-        return await Command(slug, grains, c => c.PutTierAsync(body.Value!.ToDefinition(tierId)));
+        if (body.Value!.Problems() is { Count: > 0 } problems) return ApiProblems.Validation(problems);
+        return await CommandAsync(slug, grains, c => c.PutTierAsync(body.Value.ToDefinition(tierId)));
     }
 
-    private static Task<IResult> RemoveTierAsync(string slug, string tierId, IGrainFactory grains) =>
-        Command(slug, grains, c => c.RemoveTierAsync(tierId));
+    private static Task<Results<Ok<CampaignInfo>, ProblemHttpResult>> RemoveTierAsync(string slug, string tierId,
+        IGrainFactory grains) =>
+        CommandAsync(slug, grains, c => c.RemoveTierAsync(tierId));
 
-    private static async Task<IResult> GetTierAsync(string slug, string tierId, IGrainFactory grains)
+    private static Task<Results<Ok<CampaignInfo>, ProblemHttpResult>> LaunchAsync(string slug, IGrainFactory grains) =>
+        CommandAsync(slug, grains, c => c.LaunchAsync());
+
+    private static async Task<Results<Ok<TierSnapshot>, ProblemHttpResult>> GetTierAsync(string slug, string tierId,
+        IGrainFactory grains)
     {
-        if (!Identifiers.IsValid(slug) || !Identifiers.IsValid(tierId)
-            || await grains.GetGrain<ICampaignGrain>(slug).GetInfoAsync() is not { } info)
-            return ApiProblems.For(Refusal.CampaignNotFound);
-        if (info.Tiers.All(t => t.Id != tierId)) return ApiProblems.For(Refusal.TierNotFound);
-        return Results.Ok(await grains.GetGrain<IRewardTierGrain>(TierKey.Format(slug, tierId)).GetSnapshotAsync());
+        if (await FindTierAsync(slug, tierId, grains) is { } refusal) return ApiProblems.For(refusal);
+        return TypedResults.Ok(await grains.GetGrain<IRewardTierGrain>(TierKey.Format(slug, tierId)).GetSnapshotAsync());
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<EditionRange>>, ProblemHttpResult>> GetEditionsAsync(string slug,
+        string tierId, IGrainFactory grains, IEditionStore editions)
+    {
+        if (await FindTierAsync(slug, tierId, grains) is { } refusal) return ApiProblems.For(refusal);
+        return TypedResults.Ok(await editions.ReadAsync(slug, tierId));
     }
 
     private static async Task<IResult> GetDashboardAsync(string slug, DashboardCache cache) =>
         Identifiers.IsValid(slug) && await cache.GetAsync(slug) is { } json
-            ? Results.Bytes(json, "application/json")
+            ? TypedResults.Bytes(json, "application/json")
             : ApiProblems.For(Refusal.CampaignNotFound);
 
     /// <summary>The payment layer's confirmation, by hand; off unless Crowdfund:ManualConfirmation is true.</summary>
-    private static async Task<IResult> ConfirmAsync(Guid id, IGrainFactory grains, IOptions<EdgeSettings> settings) =>
+    private static async Task<Results<Ok<PledgeResponse>, ProblemHttpResult>> ConfirmAsync(Guid id, IGrainFactory grains,
+        IOptions<EdgeSettings> settings) =>
         settings.Value.ManualConfirmation
             ? PublicEndpoints.Answer(await grains.GetGrain<IPledgeGrain>(id).ConfirmAsync())
-            : ApiProblems.Of(404, "not-found", "Manual confirmation is off on this instance.");
+            : ApiProblems.For(Refusal.NotFound);
 
-    private static async Task<IResult> Command(string slug, IGrainFactory grains, Func<ICampaignGrain, Task<CampaignCommandResult>> command)
+    private static async Task<Refusal?> FindTierAsync(string slug, string tierId, IGrainFactory grains)
+    {
+        if (!Identifiers.IsValid(slug) || await grains.GetGrain<ICampaignGrain>(slug).GetInfoAsync() is not { } info)
+            return Refusal.CampaignNotFound;
+        return info.Tiers.Any(t => t.Id == tierId) ? null : Refusal.TierNotFound;
+    }
+
+    private static async Task<Results<Ok<CampaignInfo>, ProblemHttpResult>> CommandAsync(string slug, IGrainFactory grains,
+        Func<ICampaignGrain, Task<CampaignCommandResult>> command)
     {
         if (!Identifiers.IsValid(slug)) return ApiProblems.For(Refusal.CampaignNotFound);
         var result = await command(grains.GetGrain<ICampaignGrain>(slug));
-        return result.Campaign is { } campaign ? Results.Ok(campaign) : ApiProblems.ForCampaign(result.Error!, result.Problems);
+        return result.Campaign is { } campaign ? TypedResults.Ok(campaign) : ApiProblems.For(result.Refusal, result.Problems);
     }
 }

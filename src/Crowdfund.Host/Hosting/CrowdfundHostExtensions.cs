@@ -1,56 +1,65 @@
 using System.Net;
 using Crowdfund.Grains;
+using Crowdfund.Host.Api;
 using Crowdfund.Infrastructure.Orleans;
 using Crowdfund.Infrastructure.Postgres;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace Crowdfund.Host.Hosting;
 
 public static class CrowdfundHostExtensions
 {
-    /// <summary>Everything the host runs: the database, one silo on PostgreSQL, the grains and the HTTP edge.</summary>
+    /// <summary>
+    /// Everything the host runs: the database, one silo on PostgreSQL, the grains and the HTTP edge. Every setting is
+    /// read through an options class, checked when the host starts.
+    /// </summary>
     public static WebApplicationBuilder AddCrowdfund(this WebApplicationBuilder builder)
     {
-        var configuration = builder.Configuration;
-        var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName)
-            ?? Environment.GetEnvironmentVariable("CROWDFUND_DB") ?? "";
-        builder.Services.AddCrowdfundDatabase(connectionString).AddCrowdfundStores().AddCrowdfundGrains();
-        builder.Services.AddOptions<EdgeSettings>().BindConfiguration(EdgeSettings.Section);
-        builder.Services.AddSingleton<Api.PledgeTokens>();
-        builder.Services.AddSingleton<Api.DashboardCache>();
-        builder.Services.AddSingleton<Api.GrainReferences>();
-        builder.Services.AddSingleton<Api.ReservationBatcher>();
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
-        builder.Services.ConfigureHttpJsonOptions(o =>
+        var services = builder.Services;
+        services.AddCrowdfundDatabase().AddCrowdfundStores().AddCrowdfundGrains();
+        services.AddSettings<EdgeSettings>(EdgeSettings.Section, s => s.Problem());
+        services.AddSettings<SiloSettings>(SiloSettings.Section, s => s.Problem());
+        services.AddSettings<SeedSettings>(SeedSettings.Section, _ => null);
+        services.AddSingleton<PledgeTokens>();
+        services.AddSingleton<DashboardCache>();
+        services.AddSingleton<IDashboardSource, GrainDashboardSource>();
+        services.AddSingleton<GrainReferences>();
+        services.AddSingleton<ReservationBatcher>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddCrowdfundProblems();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
-            o.SerializerOptions.TypeInfoResolverChain.Insert(0, Api.ApiJson.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default);
         });
         // No request of this API needs more; a bigger body is refused before it is read.
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Api.JsonBody.MaxBytes);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = JsonBody.MaxBytes);
 
         // Hosted services start in registration order: the schema is migrated before the silo starts.
-        builder.Services.AddHostedService<MigrationService>();
-        var silo = configuration.GetSection(SiloSettings.Section).Get<SiloSettings>() ?? new SiloSettings();
+        services.AddHostedService<MigrationService>();
         builder.UseOrleans(orleans =>
         {
-            orleans.Configure<ClusterOptions>(o =>
+            orleans.UseCrowdfundPostgres();
+            orleans.Services.AddOptions<ClusterOptions>().Configure<IOptions<SiloSettings>>((cluster, silo) =>
+                (cluster.ClusterId, cluster.ServiceId) = (silo.Value.ClusterId, silo.Value.ServiceId));
+            orleans.Services.AddOptions<EndpointOptions>().Configure<IOptions<SiloSettings>>((endpoint, settings) =>
             {
-                o.ClusterId = silo.ClusterId;
-                o.ServiceId = silo.ServiceId;
+                var silo = settings.Value;
+                if (silo.Problem() is not null) return; // The settings' own check stops the host, naming the setting.
+                endpoint.AdvertisedIPAddress = silo.Advertised;
+                endpoint.SiloPort = silo.SiloPort;
+                endpoint.GatewayPort = silo.GatewayPort;
+                if (!silo.ListenOnAnyHostAddress) return;
+                endpoint.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, silo.SiloPort);
+                endpoint.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, silo.GatewayPort);
             });
-            orleans.ConfigureEndpoints(IPAddress.Loopback, silo.SiloPort, silo.GatewayPort);
-            orleans.UseCrowdfundPostgres(o =>
-            {
-                o.ClusterId = silo.ClusterId;
-                o.ServiceId = silo.ServiceId;
-            });
+            orleans.Configure<ClusterMembershipOptions>(FailureDetection.Configure);
         });
-        builder.Services.AddHostedService<DemoSeeder>();
-        builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
+        services.AddHostedService<DemoSeeder>();
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         return builder;
     }
 }
