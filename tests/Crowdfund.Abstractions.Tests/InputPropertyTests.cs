@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Crowdfund.Domain.Rules;
+using Crowdfund.Testing;
 using FsCheck;
 using FsCheck.Fluent;
 

@@ -58,10 +58,12 @@ public sealed class ApiHost
     }
 
     /// <summary>Creates and launches a campaign over the team API: five countries, a limited tier and a standard one.</summary>
-    public static async Task<string> LaunchCampaignAsync(string prefix, int earlyLimit = 10, bool launch = true)
+    public static async Task<string> LaunchCampaignAsync(string prefix, int earlyLimit = 10, bool launch = true,
+        HttpClient? client = null)
     {
         var slug = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
-        using var team = Team();
+        using var own = client is null ? Team() : null;
+        var team = client ?? own!;
         var created = await team.PostAsJsonAsync("/team/v1/campaigns", new
         {
             slug, title = "Retro phone", product = "Cordless retro landline", goalUnits = 500,

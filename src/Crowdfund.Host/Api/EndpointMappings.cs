@@ -9,6 +9,7 @@ public static class EndpointMappings
         // Unhandled errors and unmatched routes answer problem+json too, in the API's vocabulary, without internals;
         // every 503 says when to retry.
         app.UseRetryAfter();
+        app.UseHeadWithoutBody();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -31,7 +31,7 @@ public static class DatabaseServiceCollectionExtensions
     {
         services.AddOptions<DatabaseOptions>()
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString),
-                $"Missing setting ConnectionStrings:{DatabaseOptions.ConnectionStringName} (environment: ConnectionStrings__{DatabaseOptions.ConnectionStringName}).")
+                $"ConnectionStrings:{DatabaseOptions.ConnectionStringName} (environment ConnectionStrings__{DatabaseOptions.ConnectionStringName}) must be set to a PostgreSQL connection string.")
             .ValidateOnStart();
         DapperSetup.Configure();
         services.AddSingleton(provider => Create(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));

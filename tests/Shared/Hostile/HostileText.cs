@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Crowdfund.Abstractions.Tests;
+namespace Crowdfund.Testing;
 
 /// <summary>
 /// Generators of what an attacker or a clumsy client sends as text: pieces of honest text mixed with control and

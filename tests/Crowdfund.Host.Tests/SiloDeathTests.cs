@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Crowdfund.Testing;
+using Dapper;
+
+namespace Crowdfund.Host.Tests;
+
+/// <summary>Silos on their own addresses form one cluster, and losing one costs backers seconds, not errors.</summary>
+public sealed class SiloDeathTests
+{
+    [Test]
+    public async Task Two_hosts_advertising_their_own_addresses_form_one_cluster_and_either_serves_any_request()
+    {
+        var cluster = TestSilo.NewClusterId("ips");
+        using var first = await HostProcess.StartAsync(ApiHost.Settings(cluster), advertisedIp: "127.0.0.2");
+        using var second = await HostProcess.StartAsync(ApiHost.Settings(cluster), advertisedIp: "127.0.0.3");
+
+        await using var connection = await TestDatabase.DataSource.OpenConnectionAsync();
+        var members = (await connection.QueryAsync<string>(
+            "SELECT silo_address FROM orleans_membership WHERE cluster_id = @cluster AND status = 3", new { cluster })).ToList();
+        Assert.That(members.Select(m => m.Split(':')[0]), Is.EquivalentTo(new[] { "127.0.0.2", "127.0.0.3" }));
+
+        using var viaFirst = Team(first);
+        using var viaSecond = Team(second);
+        var slug = await LaunchAsync(viaFirst, "ips");
+        var pledge = await Http.PostPledgeAsync(viaSecond, slug, Http.Pledge(tierId: "std"));
+        Assert.That(pledge.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        // Reservations reach the campaign's figures in a gathered snapshot a moment later.
+        await Eventually.Until(async () => (await Http.JsonAsync(await viaFirst.GetAsync($"/team/v1/campaigns/{slug}/dashboard")))
+            .GetProperty("reservedUnits").GetInt32() == 1, "the pledge made through one host shows on the other's dashboard");
+    }
+
+    [Test]
+    public async Task Killing_one_of_two_silos_mid_rush_answers_503_not_500_and_pledges_flow_again_within_seconds()
+    {
+        var cluster = TestSilo.NewClusterId("death");
+        using var survivor = await HostProcess.StartAsync(ApiHost.Settings(cluster));
+        using var doomed = await HostProcess.StartAsync(ApiHost.Settings(cluster));
+        using var viaSurvivor = Team(survivor);
+        using var viaDoomed = Team(doomed);
+        // Campaigns launched through the doomed host: the campaign grain, and the tier grains it wakes at launch, are
+        // placed there (the local silo is preferred when it is no busier), so the kill takes them down with it.
+        var slugs = new List<string>();
+        for (var i = 0; i < 6; i++) slugs.Add(await LaunchAsync(viaDoomed, "death"));
+
+        var answers = new ConcurrentQueue<(string Slug, TimeSpan At, int Status, string Key)>();
+        var clock = Stopwatch.StartNew();
+        var killedAt = TimeSpan.MaxValue;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        var clients = Enumerable.Range(0, 12).Select(c => Task.Run(async () =>
+        {
+            for (var n = 0; !stop.IsCancellationRequested && (killedAt == TimeSpan.MaxValue || clock.Elapsed < killedAt + Watch); n++)
+            {
+                var slug = slugs[(c + n) % slugs.Count];
+                var key = $"c{c}-{n}";
+                int status;
+                try
+                {
+                    status = (int)(await Http.PostPledgeAsync(viaSurvivor, slug, Http.Pledge(tierId: "std"), key)).StatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    status = 0;
+                }
+                var at = clock.Elapsed;
+                answers.Enqueue((slug, at, status, key));
+                if (status == 503) await Task.Delay(ProblemRetryDelay);
+            }
+        })).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        killedAt = clock.Elapsed;
+        doomed.Kill();
+        var declaredDead = DeclaredDeadAsync(cluster, clock, stop.Token);
+        await Task.WhenAll(clients);
+        var dead = await declaredDead - killedAt;
+
+        var after = answers.Where(a => a.At > killedAt).ToList();
+        // A tier's pause: from the kill until its first pledge acknowledged after its last refusal.
+        var gaps = slugs.Select(s =>
+        {
+            var mine = after.Where(a => a.Slug == s).ToList();
+            var lastRefusal = mine.Where(a => a.Status != 201).Select(a => a.At).DefaultIfEmpty(killedAt).Max();
+            return mine.Where(a => a.Status == 201 && a.At >= lastRefusal).Select(a => a.At - killedAt)
+                .DefaultIfEmpty(TimeSpan.MaxValue).Min();
+        }).ToList();
+        var unavailable = after.Count(a => a.Status == 503);
+        await TestContext.Out.WriteLineAsync(
+            $"after the kill: {after.Count} answers, {unavailable} answered 503, longest pause of a tier {gaps.Max().TotalSeconds:0.0} s " +
+            $"(each: {string.Join(", ", gaps.Select(g => g.TotalSeconds.ToString("0.0")))}); the silo was declared dead after " +
+            $"{dead.TotalSeconds:0.0} s");
+        Assert.That(answers.Where(a => a.Status is >= 500 and not 503 or 0), Is.Empty, "every failure is a 503 to retry");
+        Assert.That(unavailable, Is.GreaterThan(0), "some tiers lived on the killed silo, so some requests met it");
+        Assert.That(gaps.Max(), Is.LessThan(TimeSpan.FromSeconds(10)), "pledges flow again on every tier within seconds");
+        // Nothing acknowledged was lost: every 201 is a row.
+        await using var connection = await TestDatabase.DataSource.OpenConnectionAsync();
+        var stored = (await connection.QueryAsync<string>("SELECT idempotency_key FROM pledges WHERE campaign_id = ANY(@slugs)",
+            new { slugs = slugs.ToArray() })).ToHashSet();
+        Assert.That(answers.Where(a => a.Status == 201).Select(a => a.Key).Where(k => !stored.Contains(k)), Is.Empty);
+    }
+
+    /// <summary>When the membership table first shows a dead silo of the cluster, on the test's clock.</summary>
+    private static async Task<TimeSpan> DeclaredDeadAsync(string cluster, Stopwatch clock, CancellationToken stop)
+    {
+        await using var connection = await TestDatabase.DataSource.OpenConnectionAsync(stop);
+        while (!stop.IsCancellationRequested)
+        {
+            if (await connection.ExecuteScalarAsync<bool>(
+                    "SELECT EXISTS (SELECT FROM orleans_membership WHERE cluster_id = @cluster AND status = 6)", new { cluster }))
+                return clock.Elapsed;
+            await Task.Delay(50, CancellationToken.None);
+        }
+        return TimeSpan.MaxValue;
+    }
+
+    private static readonly TimeSpan ProblemRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    // Long enough to see the silo declared dead and every tier flowing again, with room to spare.
+    private static readonly TimeSpan Watch = TimeSpan.FromSeconds(12);
+
+    private static HttpClient Team(HostProcess host)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiHost.TeamKey);
+        return client;
+    }
+
+    private static async Task<string> LaunchAsync(HttpClient team, string prefix)
+    {
+        var slug = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+        (await team.PostAsJsonAsync("/team/v1/campaigns", new
+        {
+            slug, title = "Cluster", product = "Retro phone", goalUnits = 500, deadline = DateTimeOffset.UtcNow.AddDays(1),
+            countries = new[] { new { country = "FR", currency = "EUR", taxRateBasisPoints = 2000, pricesIncludeTax = true } },
+        })).EnsureSuccessStatusCode();
+        (await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/tiers/std", new
+        {
+            name = "Standard", prices = new { EUR = 9900 }, shipsTo = new[] { "FR" }, shipping = new { FR = 900 },
+            estimatedDelivery = "2027-10",
+        })).EnsureSuccessStatusCode();
+        (await team.PostAsync($"/team/v1/campaigns/{slug}/launch", null)).EnsureSuccessStatusCode();
+        return slug;
+    }
+}
