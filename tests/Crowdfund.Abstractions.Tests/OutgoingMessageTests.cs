@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Crowdfund.Messages;
+using Crowdfund.Messages.Outgoing;
+
+namespace Crowdfund.Abstractions.Tests;
+
+/// <summary>The partner builds against the JSON the README shows; the code must produce exactly that.</summary>
+public sealed partial class OutgoingMessageTests
+{
+    [Test]
+    public void Manufacturing_confirmed_is_the_documented_json()
+    {
+        var message = new OutgoingMessage<ManufacturingConfirmedV1>(ManufacturingConfirmedV1.Type, ManufacturingConfirmedV1.Version,
+            "retro-phone:ManufacturingConfirmed", new DateTimeOffset(2026, 12, 1, 9, 30, 0, TimeSpan.Zero),
+            new ManufacturingConfirmedV1("retro-phone", "Cordless retro-styled landline phone", 500, 502,
+                new Dictionary<string, int> { ["FR"] = 180, ["DE"] = 140, ["ES"] = 60, ["US"] = 82, ["CA"] = 40 },
+                new DateTimeOffset(2026, 12, 24, 18, 0, 0, TimeSpan.Zero)));
+
+        AssertDocumented(OutgoingJson.Serialize(message), ManufacturingConfirmedV1.Type);
+    }
+
+    [Test]
+    public void Campaign_ended_is_the_documented_json()
+    {
+        var message = new OutgoingMessage<CampaignEndedV1>(CampaignEndedV1.TypeOf(CampaignStatus.Succeeded), CampaignEndedV1.Version,
+            "retro-phone:Succeeded", new DateTimeOffset(2026, 12, 24, 18, 0, 0, TimeSpan.Zero),
+            new CampaignEndedV1("retro-phone", CampaignStatus.Succeeded, 500, 612));
+
+        AssertDocumented(OutgoingJson.Serialize(message), CampaignEndedV1.SucceededType);
+        Assert.That(CampaignEndedV1.TypeOf(CampaignStatus.Failed), Is.EqualTo("campaign.failed"));
+    }
+
+    private static void AssertDocumented(string produced, string type)
+    {
+        var documented = ReadmeExamples().Single(e => e["type"]!.GetValue<string>() == type);
+        Assert.That(JsonNode.DeepEquals(JsonNode.Parse(produced), documented), Is.True,
+            $"produced:\n{produced}\ndocumented:\n{documented}");
+    }
+
+    private static IEnumerable<JsonNode> ReadmeExamples()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "README.md"))) directory = directory.Parent;
+        var readme = File.ReadAllText(Path.Combine(directory!.FullName, "README.md"));
+        return JsonBlock().Matches(readme).Select(m => JsonNode.Parse(m.Groups[1].Value)!)
+            .Where(node => node is JsonObject o && o.ContainsKey("type") && o.ContainsKey("data"));
+    }
+
+    [GeneratedRegex(@"```json\n(.*?)\n```", RegexOptions.Singleline)]
+    private static partial Regex JsonBlock();
+}
