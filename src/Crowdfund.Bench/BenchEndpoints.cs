@@ -56,16 +56,10 @@ internal static class BenchEndpoints
     /// <summary>The plain-SQL design: one transaction per pledge, all of a tier's pledges queueing on its row lock.</summary>
     private static async Task<IResult> BaselinePledgeAsync(string id, HttpRequest request, NpgsqlDataSource db)
     {
-        var key = request.Headers["Idempotency-Key"].ToString();
-        if (!TextRules.IsIdempotencyKey(key)) return ApiProblems.For(Refusal.IdempotencyKeyMissing);
-        var body = await JsonBody.ReadAsync<NewPledgeBody>(request);
-        if (body.Problem is not null) return body.Problem;
-        var raw = body.Value!;
         // The same checks as the real path, so that the comparison is of the designs, not of the validation.
-        var (input, problems) = PledgeInputRules.Check(raw.TierId, raw.Quantity, raw.Country, raw.Backer?.Name,
-            raw.Backer?.Email, raw.ShippingAddress?.Line1, raw.ShippingAddress?.Line2, raw.ShippingAddress?.City,
-            raw.ShippingAddress?.Region, raw.ShippingAddress?.PostalCode);
-        if (input is null) return ApiProblems.Validation(problems);
+        var (read, problem) = await NewPledgeRequest.ReadAsync(request);
+        if (read is null) return problem!;
+        var (input, key) = (read.Input, read.IdempotencyKey);
 
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();

@@ -3,21 +3,8 @@ using System.Net.Http.Headers;
 
 namespace Crowdfund.StripeEmulator.Tests;
 
-public sealed class CustomerTests
+public sealed class CustomerTests : EmulatorTests
 {
-    private StripeEmulatorServer server = null!;
-    private StripeClient stripe = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        server = await Emulated.StartAsync();
-        stripe = Emulated.Client(server);
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop() => await server.DisposeAsync();
-
     [Test]
     public async Task Customers_listed_by_email_come_newest_first_and_auto_paging_walks_every_page()
     {

@@ -5,21 +5,8 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Crowdfund.StripeEmulator.Tests;
 
-public sealed class IdempotencyTests
+public sealed class IdempotencyTests : EmulatorTests
 {
-    private StripeEmulatorServer server = null!;
-    private StripeClient stripe = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        server = await Emulated.StartAsync();
-        stripe = Emulated.Client(server);
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop() => await server.DisposeAsync();
-
     [Test]
     public async Task The_same_key_with_the_same_parameters_replays_the_stored_answer()
     {

@@ -2,21 +2,8 @@ using System.Net;
 
 namespace Crowdfund.StripeEmulator.Tests;
 
-public sealed class PaymentIntentTests
+public sealed class PaymentIntentTests : EmulatorTests
 {
-    private StripeEmulatorServer server = null!;
-    private StripeClient stripe = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        server = await Emulated.StartAsync();
-        stripe = Emulated.Client(server);
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop() => await server.DisposeAsync();
-
     private Task<PaymentIntent> ChargeOffSessionAsync(string customerId, string paymentMethodId) =>
         stripe.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions
         {

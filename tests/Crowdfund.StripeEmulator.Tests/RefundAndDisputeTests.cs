@@ -3,21 +3,8 @@ using System.Text;
 
 namespace Crowdfund.StripeEmulator.Tests;
 
-public sealed class RefundAndDisputeTests
+public sealed class RefundAndDisputeTests : EmulatorTests
 {
-    private StripeEmulatorServer server = null!;
-    private StripeClient stripe = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        server = await Emulated.StartAsync();
-        stripe = Emulated.Client(server);
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop() => await server.DisposeAsync();
-
     private Task<PaymentIntent> PayAsync(string testCard, long amount = 10000) =>
         stripe.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions { Amount = amount, Currency = "cad", PaymentMethod = testCard, Confirm = true });
 

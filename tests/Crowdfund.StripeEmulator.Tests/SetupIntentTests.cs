@@ -3,21 +3,8 @@ using System.Text.Json;
 
 namespace Crowdfund.StripeEmulator.Tests;
 
-public sealed class SetupIntentTests
+public sealed class SetupIntentTests : EmulatorTests
 {
-    private StripeEmulatorServer server = null!;
-    private StripeClient stripe = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        server = await Emulated.StartAsync();
-        stripe = Emulated.Client(server);
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop() => await server.DisposeAsync();
-
     [Test]
     public async Task A_card_is_saved_off_session_by_a_server_side_confirm_and_attached_to_the_customer()
     {

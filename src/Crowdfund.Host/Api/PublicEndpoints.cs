@@ -48,16 +48,9 @@ public static class PublicEndpoints
     private static async Task<Results<Created<PledgeResponse>, ProblemHttpResult>> CreatePledgeAsync(string slug,
         HttpRequest request, ReservationBatcher tiers, PledgeTokens tokens)
     {
-        var key = request.Headers["Idempotency-Key"].ToString();
-        if (!TextRules.IsIdempotencyKey(key)) return ApiProblems.For(Refusal.IdempotencyKeyMissing);
-        var body = await JsonBody.ReadAsync<NewPledgeBody>(request);
-        if (body.Problem is not null) return body.Problem;
-        var raw = body.Value!;
-        // Every field is settled here, before the pledge joins a batch that it shares with other backers' pledges.
-        var (input, problems) = PledgeInputRules.Check(raw.TierId, raw.Quantity, raw.Country, raw.Backer?.Name,
-            raw.Backer?.Email, raw.ShippingAddress?.Line1, raw.ShippingAddress?.Line2, raw.ShippingAddress?.City,
-            raw.ShippingAddress?.Region, raw.ShippingAddress?.PostalCode);
-        if (input is null) return ApiProblems.Validation(problems);
+        var (read, problem) = await NewPledgeRequest.ReadAsync(request);
+        if (read is null) return problem!;
+        var input = read.Input;
         if (!Identifiers.IsValid(slug)) return ApiProblems.For(Refusal.CampaignNotFound);
 
         // Each attempt gets a fresh id; a retry with the same key still writes nothing, because the key is unique
@@ -65,7 +58,7 @@ public static class PublicEndpoints
         var pledgeId = Guid.CreateVersion7();
         var token = tokens.Issue(pledgeId);
         var reserve = new ReserveRequest(pledgeId, input.Country, input.Quantity, input.BackerName, input.BackerEmail,
-            input.Address, PledgeTokens.Hash(token), key, SHA256.HashData(body.Raw));
+            input.Address, PledgeTokens.Hash(token), read.IdempotencyKey, SHA256.HashData(read.Body));
         var result = await tiers.ReserveAsync(TierKey.Format(slug, input.TierId), reserve);
         if (result.Pledge is not { } pledge) return ApiProblems.For(result.Refusal);
         var response = PledgeResponse.From(pledge, pledge.Id == pledgeId ? token : tokens.Issue(pledge.Id));
