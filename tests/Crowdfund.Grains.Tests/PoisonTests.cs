@@ -38,6 +38,36 @@ public sealed class PoisonTests
     }
 
     [Test]
+    public async Task A_request_whose_check_throws_is_refused_alone_and_holds_nothing()
+    {
+        // A tier stored before today's limits, priced so that two rewards overflow a long: the check of that request
+        // throws in the middle of the batch's hold step.
+        var slug = await world.LaunchAsync("legacy", 500, GrainWorld.Tier("early", limit: 10, maxPerBacker: 2));
+        await using (var connection = await TestDatabase.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("""
+                UPDATE reward_tiers SET definition = jsonb_set(definition, '{prices,USD}', to_jsonb(@price))
+                 WHERE campaign_id = @slug AND id = 'early'
+                """, new { slug, price = long.MaxValue / 2 + 1 });
+        }
+        var tier = world.Tier(slug, "early");
+        await tier.ReloadAsync();
+
+        var results = await tier.ReserveManyAsync(
+        [
+            GrainWorld.Request("FR"), GrainWorld.Request("US"), GrainWorld.Request("US", quantity: 2), GrainWorld.Request("FR"),
+        ]);
+
+        Assert.That(results.Select(r => r.Refusal), Is.EqualTo(new[]
+        {
+            Refusal.None, Refusal.None, Refusal.PledgeRejected, Refusal.None,
+        }));
+        var rows = await GrainWorld.RowsAsync(slug);
+        Assert.That(rows.Held, Is.EqualTo(3));
+        Assert.That((await tier.GetSnapshotAsync()).RewardsHeld, Is.EqualTo(rows.Held));
+    }
+
+    [Test]
     public async Task A_batch_whose_write_fails_keeps_its_holds_until_the_tier_is_rebuilt_from_the_rows()
     {
         var slug = await world.LaunchAsync("dbfail", 500, GrainWorld.Tier("early", limit: 3));

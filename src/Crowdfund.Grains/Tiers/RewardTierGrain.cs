@@ -81,7 +81,21 @@ public sealed partial class RewardTierGrain(
         for (var i = 0; i < requests.Length; i++)
         {
             var request = requests[i];
-            var refusal = Hold(request, now, out var row, out var quote);
+            Refusal refusal;
+            NewPledge? row;
+            AmountLines? quote;
+            try
+            {
+                refusal = Hold(request, now, out row, out quote);
+            }
+            catch (Exception exception)
+            {
+                // Hold takes its rewards as its very last step, so a request that throws holds nothing: it alone is
+                // refused, and the batch goes on (a tier row stored before today's limits can overflow its pricing).
+                LogHoldFailed(logger, exception, campaignId, tierId);
+                results[i] = Refuse(Refusal.PledgeRejected);
+                continue;
+            }
             if (row is not null) writes.Add((i, row, quote!));
             else if (refusal is Refusal.CampaignNotLive or Refusal.SoldOut)
             {
@@ -378,6 +392,9 @@ public sealed partial class RewardTierGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tier {CampaignId}/{TierId} expired {Count} reservations")]
     private static partial void LogExpired(ILogger logger, string campaignId, string tierId, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tier {CampaignId}/{TierId}: checking a reservation failed; it alone was refused")]
+    private static partial void LogHoldFailed(ILogger logger, Exception exception, string campaignId, string tierId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Tier {CampaignId}/{TierId}: writing {Count} reservations failed; their holds stay until the tier is rebuilt from the rows")]
     private static partial void LogWriteInDoubt(ILogger logger, Exception exception, string campaignId, string tierId, int count);
