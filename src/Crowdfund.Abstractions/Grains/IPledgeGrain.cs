@@ -1,4 +1,5 @@
 using Crowdfund.Messages;
+using Crowdfund.Messages.Payments;
 
 namespace Crowdfund.Grains;
 
@@ -20,4 +21,26 @@ public interface IPledgeGrain : IGrainWithGuidKey
 
     /// <summary>The card is saved: the payment layer confirms the pledge (no backer token involved). Idempotent.</summary>
     Task<PledgeResult> ConfirmAsync();
+
+    /// <summary>
+    /// The backer asks to save a card (or to replace the saved one). Answers the open setup if there is one; otherwise
+    /// starts a new one, queued for the payment provider, with a ticket for the silo's setup queue. A reservation's hold
+    /// is extended to cover <paramref name="expectedWait"/> in the queue, so it never expires while waiting its turn.
+    /// </summary>
+    Task<SetupResult> RequestPaymentSetupAsync(byte[] tokenHash, TimeSpan expectedWait);
+
+    /// <summary>The latest card setup, with a ticket when it is still queued (to queue it again if its silo went away).</summary>
+    Task<SetupResult> GetPaymentSetupAsync(byte[] tokenHash);
+
+    /// <summary>The provider's setup exists (the setup queue made it): the backer's browser can enter the card. Idempotent.</summary>
+    Task SetupCreatedAsync(int attempt, string setupIntentId, string clientSecret, string customerId);
+
+    /// <summary>The provider refused to create the setup for good (not a card refusal). Idempotent.</summary>
+    Task SetupRefusedAsync(int attempt, string? code, string message);
+
+    /// <summary>
+    /// A verified provider event about one of this pledge's setups: a saved card confirms the pledge, a refused one is
+    /// recorded with its reason. Safe to receive twice, late or out of order.
+    /// </summary>
+    Task ApplyPaymentEventAsync(PaymentEvent paymentEvent);
 }

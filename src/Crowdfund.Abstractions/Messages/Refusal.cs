@@ -56,4 +56,10 @@ public enum Refusal
     NotFound,
     MethodNotAllowed,
     InternalError,
+
+    /// <summary>The pledge has no card setup yet.</summary>
+    SetupNotFound,
+
+    /// <summary>The payment webhook's signature is missing, forged or stale; nothing was done.</summary>
+    WebhookRejected,
 }

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using Crowdfund.Domain;
+using Crowdfund.Grains.Payments;
 using Crowdfund.Messages;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Crowdfund.Grains.Pledges;
 
@@ -16,9 +18,14 @@ namespace Crowdfund.Grains.Pledges;
 /// grain's silo dies in between, the next call on the pledge syncs again, and the tier's own timer syncs a change
 /// hold that was never settled.
 /// </remarks>
-public sealed class PledgeGrain(IPledgeStore pledges, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
-    : Grain, IPledgeGrain
+public sealed partial class PledgeGrain(
+    IPledgeStore pledges,
+    IPaymentStore payments,
+    IOptions<CrowdfundGrainOptions> options,
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : Grain, IPledgeGrain
 {
+    private readonly CrowdfundGrainOptions settings = options.Value;
+
     // A write loses to a concurrent move of the row only when its tier expired it or another silo's activation of
     // this grain wrote it; reading again settles it, so a couple of rounds are plenty.
     private const int Attempts = 3;
@@ -96,13 +103,18 @@ public sealed class PledgeGrain(IPledgeStore pledges, [FromKeyedServices(DomainC
     }
 
     private Task<PledgeWrite> WriteAsync(PledgeRecord row, PledgeStatus status, string tierId, int quantity, int units,
-        AmountLines amounts, DateTimeOffset now)
+        AmountLines amounts, DateTimeOffset now) =>
+        pledges.UpdateAsync(Update(row, row with { Status = status, TierId = tierId, Quantity = quantity, Units = units, Amounts = amounts }, now));
+
+    /// <summary>
+    /// The write of <paramref name="next"/> over <paramref name="row"/>, checked against the lifecycle. Every move a
+    /// backer makes, and a confirmation, counts toward the deadline's totals: none may pass the end.
+    /// </summary>
+    private static PledgeUpdate Update(PledgeRecord row, PledgeRecord next, DateTimeOffset now)
     {
-        if (status != row.Status && !PledgeLifecycle.CanMove(row.Status, status))
-            throw new InvalidOperationException($"A pledge cannot move from {row.Status} to {status}.");
-        // Every move a backer makes, and a confirmation, counts toward the deadline's totals: none may pass the end.
-        return pledges.UpdateAsync(new PledgeUpdate(row.Id, row.Version, status, tierId, quantity, units, amounts, now,
-            WhileCampaignLive: true));
+        if (next.Status != row.Status && !PledgeLifecycle.CanMove(row.Status, next.Status))
+            throw new InvalidOperationException($"A pledge cannot move from {row.Status} to {next.Status}.");
+        return new PledgeUpdate(next, row.Version, now, WhileCampaignLive: true);
     }
 
     private async Task<PledgeRecord?> FindAsync(byte[] tokenHash)

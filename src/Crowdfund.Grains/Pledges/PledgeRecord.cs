@@ -4,6 +4,10 @@ using Crowdfund.Messages;
 namespace Crowdfund.Grains.Pledges;
 
 /// <summary>A pledge row as the pledge grain reads it. <paramref name="Version"/> grows with every write of the row.</summary>
+/// <param name="SetupAttempt">How many card setups were asked for (0 before the first).</param>
+/// <param name="CardAttempt">The setup attempt whose card is saved, if any.</param>
+/// <param name="CustomerId">The payment provider's customer of the saved card.</param>
+/// <param name="PaymentMethodId">The saved card, to be charged if the campaign succeeds.</param>
 public sealed record PledgeRecord(
     Guid Id,
     string CampaignId,
@@ -18,7 +22,11 @@ public sealed record PledgeRecord(
     DateTimeOffset CreatedAt,
     DateTimeOffset? HoldExpiresAt,
     DateTimeOffset? ConfirmedAt,
-    int Version)
+    int Version,
+    int SetupAttempt = 0,
+    int? CardAttempt = null,
+    string? CustomerId = null,
+    string? PaymentMethodId = null)
 {
     public PledgeView ToView() => new(Id, CampaignId, TierId, Country, Quantity, Units, Status, Amounts, CreatedAt,
         Status == PledgeStatus.Reserved ? HoldExpiresAt : null, ConfirmedAt);
@@ -27,17 +35,10 @@ public sealed record PledgeRecord(
 /// <summary>
 /// A pledge's new row, written only if the row is still at <paramref name="ExpectedVersion"/> and, when
 /// <paramref name="WhileCampaignLive"/>, only while its campaign is live (a backer's change never passes the end).
+/// Every field of <paramref name="Row"/> that can change is written: status, tier, quantity, units, amounts, hold,
+/// setup attempt and saved card.
 /// </summary>
-public sealed record PledgeUpdate(
-    Guid Id,
-    int ExpectedVersion,
-    PledgeStatus Status,
-    string TierId,
-    int Quantity,
-    int Units,
-    AmountLines Amounts,
-    DateTimeOffset Now,
-    bool WhileCampaignLive);
+public sealed record PledgeUpdate(PledgeRecord Row, int ExpectedVersion, DateTimeOffset Now, bool WhileCampaignLive);
 
 /// <summary>What became of a <see cref="PledgeUpdate"/>.</summary>
 public enum PledgeWrite

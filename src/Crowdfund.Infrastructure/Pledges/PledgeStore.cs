@@ -18,7 +18,8 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource) : IPledgeStore
         units AS Units, status AS Status, currency AS Currency, subtotal AS Subtotal, shipping AS Shipping, tax AS Tax,
         total AS Total, token_hash AS TokenHash, request_hash AS RequestHash, created_at AS CreatedAt,
         hold_expires_at AS HoldExpiresAt, confirmed_at AS ConfirmedAt, idempotency_key AS IdempotencyKey,
-        version AS Version
+        version AS Version, setup_attempt AS SetupAttempt, card_attempt AS CardAttempt, customer_id AS CustomerId,
+        payment_method_id AS PaymentMethodId
         """;
 
     public async Task<PledgeRecord?> GetAsync(Guid id)
@@ -87,6 +88,14 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource) : IPledgeStore
     public async Task<PledgeWrite> UpdateAsync(PledgeUpdate update)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
+        return await UpdateAsync(connection, null, update);
+    }
+
+    /// <summary>The update, inside the caller's transaction when it gives one (a setup row commits with it).</summary>
+    internal static async Task<PledgeWrite> UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        PledgeUpdate update)
+    {
+        var row = update.Row;
         var (updated, live) = await connection.QuerySingleAsync<(int, int)>("""
             WITH live AS (
                 SELECT c.id FROM campaigns c
@@ -97,6 +106,8 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource) : IPledgeStore
                 UPDATE pledges
                    SET status = @Status, tier_id = @TierId, quantity = @Quantity, units = @Units, currency = @Currency,
                        subtotal = @Subtotal, shipping = @Shipping, tax = @Tax, total = @Total,
+                       hold_expires_at = @HoldExpiresAt, setup_attempt = @SetupAttempt, card_attempt = @CardAttempt,
+                       customer_id = @CustomerId, payment_method_id = @PaymentMethodId,
                        confirmed_at = CASE WHEN @Status = 'Confirmed' AND confirmed_at IS NULL THEN @Now ELSE confirmed_at END,
                        updated_at = @Now, version = version + 1
                  WHERE id = @Id AND version = @ExpectedVersion
@@ -105,10 +116,11 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource) : IPledgeStore
             SELECT (SELECT count(*) FROM updated)::int, (SELECT count(*) FROM live)::int
             """, new
         {
-            update.Id, update.ExpectedVersion, Status = update.Status.ToString(), update.TierId, update.Quantity,
-            update.Units, update.Amounts.Currency, update.Amounts.Subtotal, update.Amounts.Shipping, update.Amounts.Tax,
-            update.Amounts.Total, update.Now, update.WhileCampaignLive,
-        });
+            row.Id, update.ExpectedVersion, Status = row.Status.ToString(), row.TierId, row.Quantity, row.Units,
+            row.Amounts.Currency, row.Amounts.Subtotal, row.Amounts.Shipping, row.Amounts.Tax, row.Amounts.Total,
+            row.HoldExpiresAt, row.SetupAttempt, row.CardAttempt, row.CustomerId, row.PaymentMethodId, update.Now,
+            update.WhileCampaignLive,
+        }, transaction);
         return updated == 1 ? PledgeWrite.Written
             : update.WhileCampaignLive && live == 0 ? PledgeWrite.CampaignNotLive
             : PledgeWrite.Conflict;
@@ -120,10 +132,11 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource) : IPledgeStore
     private sealed record RecordRow(Guid Id, string CampaignId, string TierId, string Country, int Quantity, int Units,
         string Status, string Currency, long Subtotal, long Shipping, long Tax, long Total, byte[] TokenHash,
         byte[] RequestHash, DateTimeOffset CreatedAt, DateTimeOffset? HoldExpiresAt, DateTimeOffset? ConfirmedAt,
-        string IdempotencyKey, int Version)
+        string IdempotencyKey, int Version, int SetupAttempt, int? CardAttempt, string? CustomerId, string? PaymentMethodId)
     {
         public PledgeRecord ToRecord() => new(Id, CampaignId, TierId, Country, Quantity, Units,
             Enum.Parse<PledgeStatus>(Status), new AmountLines(Currency, Subtotal, Shipping, Tax, Total), TokenHash,
-            RequestHash, CreatedAt, HoldExpiresAt, ConfirmedAt, Version);
+            RequestHash, CreatedAt, HoldExpiresAt, ConfirmedAt, Version, SetupAttempt, CardAttempt, CustomerId,
+            PaymentMethodId);
     }
 }

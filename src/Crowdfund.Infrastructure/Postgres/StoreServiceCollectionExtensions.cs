@@ -1,7 +1,9 @@
 using Crowdfund.Grains.Campaigns;
+using Crowdfund.Grains.Payments;
 using Crowdfund.Grains.Pledges;
 using Crowdfund.Grains.Tiers;
 using Crowdfund.Infrastructure.Campaigns;
+using Crowdfund.Infrastructure.Payments;
 using Crowdfund.Infrastructure.Pledges;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -24,6 +26,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<ICampaignStore, CampaignStore>();
         services.AddSingleton<IPledgeStore, PledgeStore>();
         services.AddSingleton<IEditionStore, EditionStore>();
+        services.AddSingleton<IPaymentStore, PaymentStore>();
         services.AddSingleton<PledgePathStats>();
         services.AddSingleton<IPledgeWriter>(provider => new PledgeWriter(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<ILogger<PledgeWriter>>(),

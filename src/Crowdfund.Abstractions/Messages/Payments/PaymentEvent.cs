@@ -1,4 +1,4 @@
-namespace Crowdfund.Grains.Payments;
+namespace Crowdfund.Messages.Payments;
 
 /// <summary>
 /// A provider event about one of Crowdfund's objects, verified and reduced to what the grains act on. Events can come
