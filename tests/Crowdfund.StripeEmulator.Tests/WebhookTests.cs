@@ -82,4 +82,19 @@ public sealed class WebhookTests
         var created = await stripe.V1.Events.ListAsync(new EventListOptions { Type = "customer.created" });
         Assert.That(((Customer)created.Data.Single().Data.Object).Id, Is.EqualTo(customer.Id));
     }
+
+    [Test]
+    public async Task Stopping_with_a_delivery_in_flight_does_not_fail()
+    {
+        // A listener that accepts connections and never answers: the delivery waits on it until the emulator stops.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var server = await Emulated.StartAsync(options => options.WebhookUrl = $"http://{silent.LocalEndpoint}/webhooks/stripe");
+        await Emulated.Client(server).V1.Customers.CreateAsync(new CustomerCreateOptions { Email = Emulated.Email("unanswered") });
+        using var accepted = await silent.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        await server.DisposeAsync();
+
+        Assert.That(server.WebhookDeliveries(), Is.Empty, "an attempt cut short by the stop is not recorded");
+    }
 }

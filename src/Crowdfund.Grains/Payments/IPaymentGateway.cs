@@ -11,7 +11,10 @@ public interface IPaymentGateway
     /// <summary>The key a backer's browser confirms a setup with (Stripe.js, or the emulator's test page).</summary>
     string PublishableKey { get; }
 
-    /// <summary>This silo's share of the provider's rate limit, in requests per second, for estimating waits.</summary>
+    /// <summary>
+    /// This silo's share of the provider's rate limit, in requests per second, for estimating waits. It changes as silos
+    /// join and leave the cluster.
+    /// </summary>
     double RequestsPerSecond { get; }
 
     /// <summary>Creates the provider's customer for a backer; the same key gives the same customer.</summary>

@@ -133,6 +133,11 @@ internal sealed partial class WebhookDispatcher : IAsyncDisposable
         {
             error = exception.GetType().Name;
         }
+        catch (Exception) when (stop.IsCancellationRequested)
+        {
+            // Stopping (the emulator, or this endpoint) with the attempt in flight: not recorded, and not an error of
+            // the loop, which would otherwise fail DisposeAsync.
+        }
         if (stop.IsCancellationRequested) return;
 
         var succeeded = status is >= 200 and < 300;
