@@ -30,8 +30,27 @@ set /a Crowdfund__Silo__GatewayPort=30000+%OFFSET%
 set ConnectionStrings__Crowdfund=%CROWDFUND_DB%
 set ASPNETCORE_URLS=http://127.0.0.1:%PORT%
 set Crowdfund__Seed__Demo=true
-set Crowdfund__ManualConfirmation=true
 if "%Crowdfund__TeamApiKey%"=="" (echo error: set Crowdfund__TeamApiKey and Crowdfund__TokenSecret ^(32+ characters^) & exit /b 1)
+if not "%STRIPE_SECRET_KEY%"=="" goto stripe
+rem No Stripe keys: the project's Stripe emulator on loopback. Its test-mode keys guard nothing real.
+if "%STRIPE_EMULATOR_PORT%"=="" set STRIPE_EMULATOR_PORT=12111
+set Crowdfund__Stripe__ApiBase=http://127.0.0.1:%STRIPE_EMULATOR_PORT%
+set Crowdfund__Stripe__SecretKey=sk_test_emulator_windows
+set Crowdfund__Stripe__PublishableKey=pk_test_emulator_windows
+set Crowdfund__Stripe__WebhookSecret=whsec_emulator_windows
+set StripeEmulator__SecretKey=%Crowdfund__Stripe__SecretKey%
+set StripeEmulator__PublishableKey=%Crowdfund__Stripe__PublishableKey%
+set StripeEmulator__WebhookSecret=%Crowdfund__Stripe__WebhookSecret%
+set StripeEmulator__WebhookUrl=http://127.0.0.1:%PORT%/webhooks/stripe
+start "Stripe emulator" /b dotnet src\Crowdfund.StripeEmulator\bin\Release\net10.0\Crowdfund.StripeEmulator.dll --urls http://127.0.0.1:%STRIPE_EMULATOR_PORT%
+echo Stripe: no STRIPE_SECRET_KEY; started the Stripe emulator on http://127.0.0.1:%STRIPE_EMULATOR_PORT%
+goto host
+:stripe
+set Crowdfund__Stripe__SecretKey=%STRIPE_SECRET_KEY%
+set Crowdfund__Stripe__PublishableKey=%STRIPE_PUBLISHABLE_KEY%
+set Crowdfund__Stripe__WebhookSecret=%STRIPE_WEBHOOK_SECRET%
+echo Stripe: STRIPE_SECRET_KEY is set; talking to Stripe.
+:host
 echo Crowdfund: starting on http://127.0.0.1:%PORT%; Ctrl-C stops it.
 dotnet src\Crowdfund.Host\bin\Release\net10.0\Crowdfund.Host.dll --contentRoot "%~dp0src\Crowdfund.Host"
 exit /b %ERRORLEVEL%

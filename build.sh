@@ -28,16 +28,54 @@ use_db() {
   DB="$(pg_url "$name")"
 }
 
-# Local secrets for the team API key and the pledge-token key, made once under the ignored .data folder.
-# Anywhere else they come from the environment (Crowdfund__TeamApiKey, Crowdfund__TokenSecret).
-dev_secrets() {
+# A local secret under the ignored .data folder, made once: its value, with an optional prefix.
+dev_secret() {
+  local name="$1" prefix="${2:-}"
   mkdir -p "$ROOT/.data"
-  local name
-  for name in team-api-key token-secret; do
-    [ -s "$ROOT/.data/$name" ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$ROOT/.data/$name")
-  done
-  export Crowdfund__TeamApiKey="${Crowdfund__TeamApiKey:-$(cat "$ROOT/.data/team-api-key")}"
-  export Crowdfund__TokenSecret="${Crowdfund__TokenSecret:-$(cat "$ROOT/.data/token-secret")}"
+  [ -s "$ROOT/.data/$name" ] || (umask 077; printf '%s%s' "$prefix" "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$ROOT/.data/$name")
+  cat "$ROOT/.data/$name"
+}
+
+# Local secrets for the team API key and the pledge-token key. Anywhere else they come from the environment
+# (Crowdfund__TeamApiKey, Crowdfund__TokenSecret).
+dev_secrets() {
+  export Crowdfund__TeamApiKey="${Crowdfund__TeamApiKey:-$(dev_secret team-api-key)}"
+  export Crowdfund__TokenSecret="${Crowdfund__TokenSecret:-$(dev_secret token-secret)}"
+}
+
+# Payments: Stripe itself when STRIPE_SECRET_KEY is set (with STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET);
+# otherwise the project's Stripe emulator on loopback, started here unless one already answers on its port, with keys
+# and a webhook secret made once under .data/. Sets EMULATOR_PID when it started one.
+use_stripe() {
+  local host_port="$1"
+  EMULATOR_PID=""
+  if [ -n "${STRIPE_SECRET_KEY:-}" ]; then
+    : "${STRIPE_PUBLISHABLE_KEY:?set STRIPE_PUBLISHABLE_KEY with STRIPE_SECRET_KEY}"
+    : "${STRIPE_WEBHOOK_SECRET:?set STRIPE_WEBHOOK_SECRET with STRIPE_SECRET_KEY (the signing secret of your webhook endpoint)}"
+    export Crowdfund__Stripe__SecretKey="$STRIPE_SECRET_KEY" Crowdfund__Stripe__PublishableKey="$STRIPE_PUBLISHABLE_KEY"
+    export Crowdfund__Stripe__WebhookSecret="$STRIPE_WEBHOOK_SECRET"
+    echo "Stripe: STRIPE_SECRET_KEY is set; talking to Stripe. Point a webhook endpoint at /webhooks/stripe."
+    return
+  fi
+  local port="${STRIPE_EMULATOR_PORT:-12111}"
+  export Crowdfund__Stripe__ApiBase="http://127.0.0.1:$port"
+  export Crowdfund__Stripe__SecretKey="$(dev_secret stripe-secret-key sk_test_emulator_)"
+  export Crowdfund__Stripe__PublishableKey="$(dev_secret stripe-publishable-key pk_test_emulator_)"
+  export Crowdfund__Stripe__WebhookSecret="$(dev_secret stripe-webhook-secret whsec_)"
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "Stripe: no STRIPE_SECRET_KEY; using the Stripe emulator already running on http://127.0.0.1:$port"
+    return
+  fi
+  StripeEmulator__SecretKey="$Crowdfund__Stripe__SecretKey" StripeEmulator__PublishableKey="$Crowdfund__Stripe__PublishableKey" \
+  StripeEmulator__WebhookSecret="$Crowdfund__Stripe__WebhookSecret" \
+  StripeEmulator__WebhookUrl="http://127.0.0.1:$host_port/webhooks/stripe" \
+    dotnet "src/Crowdfund.StripeEmulator/bin/$CONFIG/net10.0/Crowdfund.StripeEmulator.dll" --urls "http://127.0.0.1:$port" \
+    > "$ROOT/.data/stripe-emulator.log" 2>&1 &
+  EMULATOR_PID=$!
+  local i
+  for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+  echo "Stripe: no STRIPE_SECRET_KEY; started the Stripe emulator on http://127.0.0.1:$port (log: .data/stripe-emulator.log)."
+  echo "  It sends its webhooks to this instance. Test cards: pm_card_visa saves fine, pm_card_chargeDeclined is refused."
 }
 
 build() {
@@ -65,11 +103,20 @@ case "$cmd" in
     export Crowdfund__Silo__SiloPort=$((11111 + offset)) Crowdfund__Silo__GatewayPort=$((30000 + offset))
     export ASPNETCORE_URLS="http://127.0.0.1:$port"
     dev_secrets
-    export Crowdfund__Seed__Demo=true Crowdfund__ManualConfirmation=true
+    export Crowdfund__Seed__Demo=true
+    use_stripe "$port"
     echo "Crowdfund: starting on http://127.0.0.1:$port (silo port $Crowdfund__Silo__SiloPort); Ctrl-C stops it."
     echo "  public:  curl http://127.0.0.1:$port/v1/campaigns/retro-phone?country=FR"
     echo "  team:    curl -H \"Authorization: Bearer \$(cat .data/team-api-key)\" http://127.0.0.1:$port/team/v1/campaigns/retro-phone/dashboard"
-    exec dotnet "src/Crowdfund.Host/bin/$CONFIG/net10.0/Crowdfund.Host.dll" --contentRoot "$ROOT/src/Crowdfund.Host"
+    if [ -z "$EMULATOR_PID" ]; then
+      exec dotnet "src/Crowdfund.Host/bin/$CONFIG/net10.0/Crowdfund.Host.dll" --contentRoot "$ROOT/src/Crowdfund.Host"
+    fi
+    # The emulator started here stops with the host.
+    trap 'kill "$EMULATOR_PID" 2>/dev/null || true' EXIT
+    trap 'kill -TERM "$HOST_PID" 2>/dev/null || true' INT TERM
+    dotnet "src/Crowdfund.Host/bin/$CONFIG/net10.0/Crowdfund.Host.dll" --contentRoot "$ROOT/src/Crowdfund.Host" &
+    HOST_PID=$!
+    wait "$HOST_PID" || wait "$HOST_PID"
     ;;
   test)
     build

@@ -52,6 +52,8 @@ internal sealed class Emulator : IAsyncDisposable
 
     public WebhookDispatcher Webhooks { get; }
 
+    public Counters Counters { get; } = new();
+
     public long UnixNow => Time.GetUtcNow().ToUnixTimeSeconds();
 
     public static string NewWebhookSecret() => "whsec_" + Ids.Random(32);
@@ -66,6 +68,7 @@ internal sealed class Emulator : IAsyncDisposable
         }
         Idempotency.Clear();
         RateLimiter.Clear();
+        Counters.Clear();
     }
 
     public ValueTask DisposeAsync() => Webhooks.DisposeAsync();

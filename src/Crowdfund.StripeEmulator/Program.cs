@@ -16,3 +16,6 @@ Console.WriteLine($"  publishable key: {emulator.PublishableKey}");
 Console.WriteLine($"  API version:     {emulator.ApiVersion}");
 foreach (var endpoint in emulator.Webhooks.Endpoints) Console.WriteLine($"  webhook:         {endpoint.Url} (secret {endpoint.Secret})");
 await app.WaitForShutdownAsync();
+
+/// <summary>Entry point of the standalone emulator; internal, so that it never meets the host's Program in a test that references both.</summary>
+internal partial class Program;

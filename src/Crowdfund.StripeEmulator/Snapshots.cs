@@ -20,3 +20,9 @@ public sealed record RefundSnapshot(string Id, string ChargeId, string? PaymentI
 
 /// <summary>A dispute: <see cref="Status"/> is <c>needs_response</c>, <c>under_review</c>, <c>won</c> or <c>lost</c>.</summary>
 public sealed record DisputeSnapshot(string Id, string ChargeId, string? PaymentIntentId, long Amount, string Currency, string Status);
+
+/// <summary>
+/// Counts of what the emulator answered: <paramref name="Requests"/> made with the secret key, <paramref name="RateLimited"/>
+/// of them refused with 429 for going past the rate (injected faults not counted), and <paramref name="SetupIntents"/> made.
+/// </summary>
+public sealed record EmulatorStats(long Requests, long RateLimited, int SetupIntents);

@@ -105,6 +105,14 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
     /// <summary>Every delivery attempt so far, in the order they were made.</summary>
     public IReadOnlyList<WebhookDelivery> WebhookDeliveries() => emulator.Webhooks.Deliveries;
 
+    /// <summary>What the emulator answered so far: requests with the secret key, those refused for the rate, setups made.</summary>
+    public EmulatorStats Stats()
+    {
+        int setups;
+        lock (emulator.Store.Gate) setups = emulator.Store.SetupIntents.Count;
+        return new EmulatorStats(emulator.Counters.Requests, emulator.Counters.RateLimited, setups);
+    }
+
     /// <summary>Every charge, succeeded or failed, oldest first.</summary>
     public IReadOnlyList<ChargeSnapshot> Charges() => Read(store => store.Charges.Values.OrderBy(c => c.Seq)
         .Select(c => new ChargeSnapshot(c.Id, c.PaymentIntentId, c.CustomerId, c.Amount, c.Currency, c.Status, c.AmountRefunded, c.Disputed, new Dictionary<string, string>(c.Metadata))));

@@ -1,32 +1,53 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Crowdfund.StripeEmulator;
 using Crowdfund.Testing;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crowdfund.Host.Tests;
 
 /// <summary>
-/// The real host (silo, database, HTTP pipeline) for every test of this assembly, configured through its settings as
-/// an operator would, without touching the test process's environment.
+/// The real host (silo, database, HTTP pipeline on Kestrel) for every test of this assembly, configured through its
+/// settings as an operator would, without touching the test process's environment; and the Stripe emulator it talks
+/// to, which sends its webhooks back to the host over loopback.
 /// </summary>
 [SetUpFixture]
 public sealed class ApiHost
 {
     public const string TeamKey = "test-team-key-that-is-long-enough";
     public const string TokenSecret = "a-token-secret-for-tests-only-0123456789";
+    public const string WebhookSecret = "whsec_api_tests_0123456789abcdef";
     private static WebApplicationFactory<Program>? factory;
+    private static StripeEmulatorServer? emulator;
 
     internal static WebApplicationFactory<Program> Factory => factory ?? throw new InvalidOperationException("not started");
 
+    public static StripeEmulatorServer Emulator => emulator ?? throw new InvalidOperationException("not started");
+
+    /// <summary>Where the host listens, on loopback.</summary>
+    public static Uri BaseAddress { get; private set; } = null!;
+
     [OneTimeSetUp]
-    public void Start()
+    public async Task Start()
     {
+        emulator = await StripeEmulatorServer.StartAsync(new EmulatorOptions
+        {
+            SecretKey = "sk_test_api_tests", PublishableKey = "pk_test_api_tests",
+            WebhookRetryDelay = TimeSpan.FromMilliseconds(100), WebhookMaxRetryDelay = TimeSpan.FromSeconds(1),
+        });
         var cluster = TestSilo.NewClusterId("api");
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             foreach (var (key, value) in Settings(cluster)) host.UseSetting(key, value);
         });
-        factory.CreateClient().Dispose();
+        factory.UseKestrel(0);
+        factory.StartServer();
+        BaseAddress = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+            .Addresses.Single());
+        emulator.SetWebhookEndpoint(new Uri(BaseAddress, "/webhooks/stripe").ToString(), WebhookSecret);
     }
 
     /// <summary>The settings of a host of the test cluster <paramref name="cluster"/>, keyed as configuration.</summary>
@@ -39,20 +60,24 @@ public sealed class ApiHost
         ["Crowdfund:Silo:GatewayPort"] = TestSilo.FreePort().ToString(),
         ["Crowdfund:TeamApiKey"] = TeamKey,
         ["Crowdfund:TokenSecret"] = TokenSecret,
-        ["Crowdfund:ManualConfirmation"] = "true",
+        ["Crowdfund:Stripe:ApiBase"] = Emulator.BaseUrl,
+        ["Crowdfund:Stripe:SecretKey"] = Emulator.SecretKey,
+        ["Crowdfund:Stripe:PublishableKey"] = Emulator.PublishableKey,
+        ["Crowdfund:Stripe:WebhookSecret"] = WebhookSecret,
     };
 
     [OneTimeTearDown]
     public async Task Stop()
     {
         if (factory is not null) await factory.DisposeAsync();
+        if (emulator is not null) await emulator.DisposeAsync();
     }
 
-    public static HttpClient Client() => Factory.CreateClient();
+    public static HttpClient Client() => new() { BaseAddress = BaseAddress };
 
     public static HttpClient Team()
     {
-        var client = Factory.CreateClient();
+        var client = Client();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TeamKey);
         return client;
     }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -50,6 +51,45 @@ internal static class Http
         Assert.That(JsonDocument.Parse(text).RootElement.GetProperty("type").GetString(),
             Is.EqualTo("urn:crowdfund:problem:" + code), text);
     }
+
+    /// <summary>
+    /// What a backer's page does to save a card: asks for a setup (waiting its turn if there is a line), then confirms
+    /// it at Stripe (here, the emulator) with the publishable key and client secret, as Stripe.js would. The answer is
+    /// Stripe's: the setup intent, or its card error.
+    /// </summary>
+    public static async Task<(HttpStatusCode Status, JsonElement Body)> SaveCardAsync(HttpClient client, string pledgeId,
+        string token, string testCard = "pm_card_visa")
+    {
+        var setup = await ReadySetupAsync(client, pledgeId, token);
+        using var browser = new HttpClient { BaseAddress = new Uri(ApiHost.Emulator.BaseUrl) };
+        var confirmed = await browser.PostAsync($"/v1/setup_intents/{setup.GetProperty("setupIntentId").GetString()}/confirm",
+            new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["key"] = setup.GetProperty("publishableKey").GetString()!,
+                ["client_secret"] = setup.GetProperty("clientSecret").GetString()!,
+                ["payment_method"] = testCard,
+            }));
+        return (confirmed.StatusCode, await JsonAsync(confirmed));
+    }
+
+    /// <summary>The pledge's setup once it is made at the provider (asked for, and waited for while it is in line).</summary>
+    public static async Task<JsonElement> ReadySetupAsync(HttpClient client, string pledgeId, string token)
+    {
+        var asked = await client.SendAsync(WithToken(HttpMethod.Post, $"/v1/pledges/{pledgeId}/payment-setup", token));
+        Assert.That((int)asked.StatusCode, Is.EqualTo(200).Or.EqualTo(202), await asked.Content.ReadAsStringAsync());
+        var setup = await JsonAsync(asked);
+        while (setup.GetProperty("status").GetString() == "Queued")
+        {
+            await Task.Delay(100);
+            setup = await JsonAsync(await client.SendAsync(WithToken(HttpMethod.Get, $"/v1/pledges/{pledgeId}/payment-setup", token)));
+        }
+        return setup;
+    }
+
+    /// <summary>Waits until the pledge reaches a status (a webhook moves it), within the tests' patience.</summary>
+    public static Task StatusAsync(HttpClient client, string pledgeId, string token, string status) =>
+        Eventually.Until(async () => (await JsonAsync(await client.SendAsync(WithToken(HttpMethod.Get, $"/v1/pledges/{pledgeId}", token))))
+            .GetProperty("status").GetString() == status, $"pledge {pledgeId} is {status}");
 
     public static async Task<int> PledgeRowsAsync(string slug)
     {

@@ -121,8 +121,9 @@ public sealed class PledgeApiTests
         foreach (var (country, postal) in new[] { ("FR", "75002"), ("DE", "10115"), ("ES", "28001"), ("US", "94103"), ("CA", "K1A 0B1") })
         {
             var created = await Http.JsonAsync(await Http.PostPledgeAsync(client, slug, Http.Pledge("standard", country, 1, postal)));
-            var confirmed = await team.PostAsync($"/team/v1/pledges/{created.GetProperty("id").GetString()}/confirm", null);
-            Assert.That(confirmed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            var (id, token) = (created.GetProperty("id").GetString()!, created.GetProperty("token").GetString()!);
+            Assert.That((await Http.SaveCardAsync(client, id, token)).Status, Is.EqualTo(HttpStatusCode.OK));
+            await Http.StatusAsync(client, id, token, "Confirmed");
         }
 
         var dashboard = await Eventually(async () =>

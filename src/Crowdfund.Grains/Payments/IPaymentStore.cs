@@ -11,6 +11,9 @@ public interface IPaymentStore
     /// <summary>Keeps the customer of an email; the first one kept wins and is returned (two pledges may race).</summary>
     Task<string> SaveCustomerAsync(string email, string customerId, DateTimeOffset now);
 
+    /// <summary>Forgets the customer of an email, if it is still this one (it is gone at the provider).</summary>
+    Task ForgetCustomerAsync(string email, string customerId);
+
     /// <summary>The backer's email of a pledge, to name the provider's customer.</summary>
     Task<string?> BackerEmailAsync(Guid pledgeId);
 

@@ -97,15 +97,27 @@ public sealed partial class PaymentSetupQueue(
         var pledge = grains.GetGrain<IPledgeGrain>(ticket.PledgeId);
         try
         {
-            var customer = await CustomerAsync(ticket.BackerEmail, cancellationToken);
+            var customer = await CustomerAsync(ticket.BackerEmail, replacing: null, cancellationToken);
             var metadata = new Dictionary<string, string>
             {
                 [PaymentMetadata.PledgeId] = ticket.PledgeId.ToString(),
                 [PaymentMetadata.CampaignId] = ticket.CampaignId,
                 [PaymentMetadata.SetupAttempt] = ticket.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
-            var intent = await gateway.CreateSetupIntentAsync(customer, metadata, $"setup-{ticket.PledgeId:N}-{ticket.Attempt}",
-                cancellationToken);
+            SetupIntentInfo intent;
+            try
+            {
+                intent = await CreateSetupAsync(ticket, customer, metadata, cancellationToken);
+            }
+            catch (PaymentGatewayException missing) when (missing.Code == "resource_missing")
+            {
+                // The stored customer is gone at the provider (deleted there, or made under other keys): the backer gets
+                // a new one, once, and the setup is made for it.
+                LogCustomerMissing(logger);
+                await store.ForgetCustomerAsync(ticket.BackerEmail, customer);
+                customer = await CustomerAsync(ticket.BackerEmail, replacing: customer, cancellationToken);
+                intent = await CreateSetupAsync(ticket, customer, metadata, cancellationToken);
+            }
             await pledge.SetupCreatedAsync(ticket.Attempt, intent.Id, intent.ClientSecret, customer);
             return null;
         }
@@ -128,12 +140,20 @@ public sealed partial class PaymentSetupQueue(
         }
     }
 
+    // The key names the pledge, the attempt and the customer: asking again makes no second setup, and a setup for a
+    // customer made afresh is a new one.
+    private Task<SetupIntentInfo> CreateSetupAsync(SetupTicket ticket, string customer, Dictionary<string, string> metadata,
+        CancellationToken cancellationToken) =>
+        gateway.CreateSetupIntentAsync(customer, metadata, $"setup-{ticket.PledgeId:N}-{ticket.Attempt}-{customer}", cancellationToken);
+
     /// <summary>The backer's customer at the provider, made once per email whichever pledge asks first.</summary>
-    private async Task<string> CustomerAsync(string email, CancellationToken cancellationToken)
+    private async Task<string> CustomerAsync(string email, string? replacing, CancellationToken cancellationToken)
     {
         if (await store.FindCustomerAsync(email) is { } known) return known;
-        // The key depends on the email alone, so pledges of the same backer racing here get one customer.
-        var key = "customer-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(email.ToLowerInvariant())));
+        // The key depends on the email alone (and on the customer it replaces), so pledges of the same backer racing
+        // here get one customer.
+        var key = "customer-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(email.ToLowerInvariant())))
+            + (replacing is null ? "" : "-after-" + replacing);
         var made = await gateway.CreateCustomerAsync(email, key, cancellationToken);
         return await store.SaveCustomerAsync(email, made, clock.GetUtcNow());
     }
@@ -170,6 +190,9 @@ public sealed partial class PaymentSetupQueue(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The payment provider refused to create a setup ({Code})")]
     private static partial void LogRefused(ILogger logger, string? code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A stored customer is missing at the payment provider; a new one is made")]
+    private static partial void LogCustomerMissing(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Making a setup failed; it goes round again")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -49,6 +49,8 @@ public static class ApiProblems
         Refusal.NotFound => new(404, "not-found", "Nothing is here."),
         Refusal.MethodNotAllowed => new(405, "method-not-allowed", "This method is not allowed here."),
         Refusal.InternalError => new(500, "internal-error", "Something went wrong on our side; nothing was acknowledged."),
+        Refusal.SetupNotFound => new(404, "setup-not-found", "This pledge has no card setup yet; ask for one first."),
+        Refusal.WebhookRejected => new(400, "webhook-rejected", "The webhook's signature is missing, forged or too old."),
     };
 #pragma warning restore CS8524
 

@@ -1,3 +1,4 @@
+using Crowdfund.Host.Payments;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Crowdfund.Host.Api;
@@ -17,6 +18,8 @@ public static class EndpointMappings
         app.MapOpenApi();
         app.MapPublic();
         app.MapTeam();
+        app.MapPaymentSetup();
+        app.MapStripeWebhooks();
         return app;
     }
 }

@@ -22,8 +22,6 @@ public static class TeamEndpoints
     {
         var root = app.MapGroup("/team/v1").WithTags("Team").AddEndpointFilter(RequireTeamKey)
             .Refuses(Refusal.Unauthorized, Refusal.InternalError, Refusal.Unavailable);
-        root.MapPost("/pledges/{id:guid}/confirm", ConfirmAsync)
-            .Refuses(Refusal.NotFound, Refusal.PledgeNotFound, Refusal.CampaignNotLive, Refusal.InvalidPledgeState);
         var team = root.MapGroup("/campaigns");
         team.MapPost("", CreateAsync).Refuses([.. DraftCommand, Refusal.CampaignExists]);
         team.MapRead("/{slug}", GetAsync).Refuses(Refusal.CampaignNotFound);
@@ -112,13 +110,6 @@ public static class TeamEndpoints
         Identifiers.IsValid(slug) && await cache.GetAsync(slug) is { } json
             ? TypedResults.Bytes(json, "application/json")
             : ApiProblems.For(Refusal.CampaignNotFound);
-
-    /// <summary>The payment layer's confirmation, by hand; off unless Crowdfund:ManualConfirmation is true.</summary>
-    private static async Task<Results<Ok<PledgeResponse>, ProblemHttpResult>> ConfirmAsync(Guid id, IGrainFactory grains,
-        IOptions<EdgeSettings> settings) =>
-        settings.Value.ManualConfirmation
-            ? PublicEndpoints.Answer(await grains.GetGrain<IPledgeGrain>(id).ConfirmAsync())
-            : ApiProblems.For(Refusal.NotFound);
 
     private static async Task<Refusal?> FindTierAsync(string slug, string tierId, IGrainFactory grains)
     {

@@ -1,7 +1,9 @@
 using System.Net;
 using Crowdfund.Grains;
+using Crowdfund.Grains.Payments;
 using Crowdfund.Host.Api;
 using Crowdfund.Infrastructure.Orleans;
+using Crowdfund.Infrastructure.Payments;
 using Crowdfund.Infrastructure.Postgres;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -18,7 +20,9 @@ public static class CrowdfundHostExtensions
     public static WebApplicationBuilder AddCrowdfund(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddCrowdfundDatabase().AddCrowdfundStores().AddCrowdfundGrains();
+        services.AddCrowdfundDatabase().AddCrowdfundStores().AddCrowdfundGrains().AddCrowdfundPayments();
+        services.AddSettings<PaymentSetupOptions>(PaymentSetupOptions.Section, s => s.Problem());
+        services.AddSingleton<PaymentSetupQueue>();
         services.AddSettings<EdgeSettings>(EdgeSettings.Section, s => s.Problem());
         services.AddSettings<SiloSettings>(SiloSettings.Section, s => s.Problem());
         services.AddSettings<SeedSettings>(SeedSettings.Section, _ => null);
@@ -59,6 +63,8 @@ public static class CrowdfundHostExtensions
             orleans.Configure<ClusterMembershipOptions>(FailureDetection.Configure);
         });
         services.AddHostedService<DemoSeeder>();
+        // After the silo: the setup queue calls pledge grains.
+        services.AddHostedService(provider => provider.GetRequiredService<PaymentSetupQueue>());
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         return builder;
     }

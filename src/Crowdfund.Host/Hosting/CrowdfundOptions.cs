@@ -50,12 +50,6 @@ public sealed class EdgeSettings
     /// <summary>Key of the HMAC that derives each pledge's backer token from its id, at least 32 characters.</summary>
     public string TokenSecret { get; set; } = "";
 
-    /// <summary>
-    /// Exposes the team endpoint that confirms a pledge by hand: a stand-in for the payment layer that does not
-    /// exist yet, for the README walk and local trials only.
-    /// </summary>
-    public bool ManualConfirmation { get; set; }
-
     /// <summary>How long the team dashboard may be served from the edge's copy before asking the campaign again.</summary>
     public int DashboardCacheMilliseconds { get; set; } = 250;
 

@@ -40,6 +40,13 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource) : IPaymentStore
             """, new { email = email.ToLowerInvariant(), customerId, now }) ?? customerId;
     }
 
+    public async Task ForgetCustomerAsync(string email, string customerId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync("DELETE FROM payment_customers WHERE email = @email AND customer_id = @customerId",
+            new { email = email.ToLowerInvariant(), customerId });
+    }
+
     public async Task<string?> BackerEmailAsync(Guid pledgeId)
     {
         await using var connection = await dataSource.OpenConnectionAsync();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Crowdfund.Grains.Payments;
+using Crowdfund.Messages.Payments;
 using Stripe;
 
 namespace Crowdfund.Infrastructure.Payments;

@@ -37,6 +37,12 @@ internal static class ControlEndpoints
         control.MapGet("/disputes", () => Records(emulator, store => store.Disputes.Values.OrderBy(d => d.Seq).Select(d => Disputes.Render(store, d))));
         control.MapGet("/events", () => Records(emulator, store => store.Events.Select(Events.Render)));
         control.MapGet("/webhook_deliveries", () => Results.Json(new { Data = emulator.Webhooks.Deliveries }, Snake));
+        control.MapGet("/stats", () =>
+        {
+            int setups;
+            lock (emulator.Store.Gate) setups = emulator.Store.SetupIntents.Count;
+            return Results.Json(new EmulatorStats(emulator.Counters.Requests, emulator.Counters.RateLimited, setups), Snake);
+        });
 
         control.MapPost("/intents/{id}/authentication", async (HttpContext context, string id) =>
         {

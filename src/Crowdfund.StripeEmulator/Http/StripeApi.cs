@@ -47,7 +47,12 @@ internal sealed partial class StripeApi(IEndpointRouteBuilder routes, Emulator e
         {
             var parameters = FormParser.Parse(isPost ? await ReadBodyAsync(http) : http.QueryString.Value?.TrimStart('?') ?? "");
             (apiKey, var caller) = Authenticate(http, parameters, publishable);
-            if (!emulator.RateLimiter.TryTake(apiKey)) throw StripeErrors.RateLimited();
+            if (caller == KeyKind.Secret) emulator.Counters.Request();
+            if (!emulator.RateLimiter.TryTake(apiKey))
+            {
+                if (caller == KeyKind.Secret) emulator.Counters.Limited();
+                throw StripeErrors.RateLimited();
+            }
 
             var fault = emulator.Faults.Draw(isPost);
             if (fault.RateLimit) throw StripeErrors.RateLimited();

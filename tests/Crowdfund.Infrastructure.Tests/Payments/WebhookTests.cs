@@ -1,6 +1,7 @@
 using System.Net;
 using Crowdfund.Grains.Payments;
 using Crowdfund.Infrastructure.Payments;
+using Crowdfund.Messages.Payments;
 using Crowdfund.StripeEmulator;
 using Microsoft.Extensions.Time.Testing;
 using Stripe;
