@@ -1,6 +1,8 @@
 namespace Crowdfund.Bench;
 
-internal sealed record BenchOptions(string Db, string Root, TimeSpan Duration, int Repeats, int[] Clients, int Port, IReadOnlySet<string>? Only)
+/// <param name="Cards">Backers of the card-setup scenario ('--cards N'; 0 leaves it out).</param>
+internal sealed record BenchOptions(string Db, string Root, TimeSpan Duration, int Repeats, int[] Clients, int Port,
+    IReadOnlySet<string>? Only, int Cards)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -15,6 +17,7 @@ internal sealed record BenchOptions(string Db, string Root, TimeSpan Duration, i
             int.Parse(Value("--repeats") ?? (quick ? "1" : "3")),
             (Value("--clients") ?? "16,64,256").Split(',').Select(int.Parse).ToArray(),
             int.Parse(Value("--port") ?? "5190"),
-            Value("--only")?.Split(',').ToHashSet());
+            Value("--only")?.Split(',').ToHashSet(),
+            int.Parse(Value("--cards") ?? (quick ? "600" : "3000")));
     }
 }

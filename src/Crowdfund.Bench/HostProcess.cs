@@ -16,7 +16,8 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public int Pid => process.Id;
 
-    public static async Task<HostProcess> StartAsync(string root, string db, int port, string teamKey, string logFile)
+    public static async Task<HostProcess> StartAsync(string root, string db, int port, string teamKey, string logFile,
+        Crowdfund.StripeEmulator.StripeEmulatorServer stripe, string webhookSecret)
     {
         EnsurePortFree(port);
         var dll = Path.Combine(AppContext.BaseDirectory, "Crowdfund.Bench.dll");
@@ -36,6 +37,10 @@ internal sealed class HostProcess : IAsyncDisposable
             ["Crowdfund__Silo__GatewayPort"] = (port + 7000).ToString(),
             ["Crowdfund__TeamApiKey"] = teamKey,
             ["Crowdfund__TokenSecret"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Crowdfund__Stripe__ApiBase"] = stripe.BaseUrl,
+            ["Crowdfund__Stripe__SecretKey"] = stripe.SecretKey,
+            ["Crowdfund__Stripe__PublishableKey"] = stripe.PublishableKey,
+            ["Crowdfund__Stripe__WebhookSecret"] = webhookSecret,
             ["Logging__LogLevel__Default"] = "Warning",
         };
         foreach (var (key, value) in env) start.Environment[key] = value;
