@@ -4,6 +4,7 @@ using Crowdfund.Domain;
 using Crowdfund.Grains;
 using Crowdfund.Infrastructure.Postgres;
 using Crowdfund.Messages;
+using Crowdfund.Messages.Payments;
 using Crowdfund.Testing;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -107,8 +108,23 @@ public sealed class GrainWorld : IAsyncDisposable
     /// <summary>The token hash <see cref="Request"/> gave the pledge with this id.</summary>
     public static byte[] TokenHashOf(Guid pledgeId) => SHA256.HashData(Encoding.UTF8.GetBytes("token-" + pledgeId));
 
-    /// <summary>The payment layer's confirmation (the card is saved), through the pledge's own grain.</summary>
-    public Task<PledgeResult> ConfirmAsync(Guid pledgeId) => Grains.GetGrain<IPledgeGrain>(pledgeId).ConfirmAsync();
+    /// <summary>
+    /// Confirms a reservation the way the payment layer does: a card setup asked for, made at the provider, and saved
+    /// (its success event applied, as the webhook applies it after verifying it). The pledge as it then is.
+    /// </summary>
+    public async Task<PledgeResult> ConfirmAsync(Guid pledgeId)
+    {
+        var pledge = Grains.GetGrain<IPledgeGrain>(pledgeId);
+        var token = TokenHashOf(pledgeId);
+        var setup = await pledge.RequestPaymentSetupAsync(token, TimeSpan.Zero);
+        if (setup.Setup is not { } asked) return PledgeResult.Refused(setup.Refusal);
+        var intent = $"seti_{pledgeId:N}_{asked.Attempt}";
+        await pledge.SetupCreatedAsync(asked.Attempt, intent, intent + "_secret", "cus_" + pledgeId.ToString("N"));
+        await pledge.ApplyPaymentEventAsync(new PaymentEvent($"evt_{intent}", PaymentEvent.SetupSucceeded, Clock.GetUtcNow(),
+            intent, pledgeId, asked.Attempt, "cus_" + pledgeId.ToString("N"), "pm_" + pledgeId.ToString("N"), "succeeded",
+            null, null, null));
+        return await pledge.GetAsync(token);
+    }
 
     /// <summary>The backer cancels, with the token <see cref="Request"/> gave the pledge.</summary>
     public Task<PledgeResult> CancelAsync(Guid pledgeId) =>

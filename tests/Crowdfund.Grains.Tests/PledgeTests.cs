@@ -103,7 +103,7 @@ public sealed class PledgeTests
         var id = (await world.Tier(slug, "early").ReserveAsync(GrainWorld.Request(quantity: 2))).Pledge!.Id;
 
         world.Clock.Advance(TimeSpan.FromMinutes(15));
-        var confirm = await world.Grains.GetGrain<IPledgeGrain>(id).ConfirmAsync();
+        var confirm = await world.ConfirmAsync(id);
 
         Assert.That(confirm.Refusal, Is.EqualTo(Refusal.InvalidPledgeState));
         Assert.That((await world.Tier(slug, "early").GetSnapshotAsync()).Remaining, Is.EqualTo(5));

@@ -19,9 +19,6 @@ public interface IPledgeGrain : IGrainWithGuidKey
     /// <summary>Cancels the pledge while the campaign is live.</summary>
     Task<PledgeResult> CancelAsync(byte[] tokenHash);
 
-    /// <summary>The card is saved: the payment layer confirms the pledge (no backer token involved). Idempotent.</summary>
-    Task<PledgeResult> ConfirmAsync();
-
     /// <summary>
     /// The backer asks to save a card (or to replace the saved one). Answers the open setup if there is one; otherwise
     /// starts a new one, queued for the payment provider, with a ticket for the silo's setup queue. A reservation's hold

@@ -33,30 +33,6 @@ public sealed partial class PledgeGrain(
     public async Task<PledgeResult> GetAsync(byte[] tokenHash) =>
         await FindAsync(tokenHash) is { } row ? PledgeResult.Ok(row.ToView()) : PledgeResult.Refused(Refusal.PledgeNotFound);
 
-    public async Task<PledgeResult> ConfirmAsync()
-    {
-        for (var attempt = 0; attempt < Attempts; attempt++)
-        {
-            if (await pledges.GetAsync(this.GetPrimaryKey()) is not { } row) return PledgeResult.Refused(Refusal.PledgeNotFound);
-            if (row.Status == PledgeStatus.Confirmed)
-            {
-                // Confirmed already (a repeated confirmation): make sure the tier counts it, and answer the same.
-                await TierOf(row).SyncPledgeAsync(row.Id);
-                return PledgeResult.Ok(row.ToView());
-            }
-            if (!PledgeLifecycle.CanMove(row.Status, PledgeStatus.Confirmed)) return PledgeResult.Refused(Refusal.InvalidPledgeState);
-            var now = clock.GetUtcNow();
-            // A hold past its window is over even if the tier's timer has not come by yet.
-            var next = row.HoldExpiresAt <= now ? PledgeStatus.Expired : PledgeStatus.Confirmed;
-            var written = await WriteAsync(row, next, row.TierId, row.Quantity, row.Units, row.Amounts, now);
-            if (written == PledgeWrite.Conflict) continue;
-            await TierOf(row).SyncPledgeAsync(row.Id);
-            if (written == PledgeWrite.CampaignNotLive) return PledgeResult.Refused(Refusal.CampaignNotLive);
-            return next == PledgeStatus.Expired ? PledgeResult.Refused(Refusal.InvalidPledgeState) : await ViewAsync();
-        }
-        return PledgeResult.Refused(Refusal.InvalidPledgeState);
-    }
-
     public async Task<PledgeResult> CancelAsync(byte[] tokenHash)
     {
         for (var attempt = 0; attempt < Attempts; attempt++)
