@@ -57,8 +57,9 @@ internal sealed class CardScenario(string baseUrl, Team team, StripeEmulatorServ
         var waits = new ConcurrentBag<double>();
         var ready = new ConcurrentBag<(string Id, JsonElement Setup)>();
         using var patience = new CancellationTokenSource(Patience);
-        // Every backer at once, as after a rush: the host answers each within a couple of seconds, with a place in line.
-        await Parallel.ForEachAsync(pledges, new ParallelOptions { MaxDegreeOfParallelism = 512 }, async (pledge, _) =>
+        // Every backer at once, as after a rush (512 connections carry them): the host answers each within a couple of
+        // seconds, with a place in line, and the line holds them all.
+        await Parallel.ForEachAsync(pledges, new ParallelOptions { MaxDegreeOfParallelism = backers }, async (pledge, _) =>
         {
             var asked = clock.Elapsed;
             var answer = await http.SendAsync(WithToken(HttpMethod.Post, $"/v1/pledges/{pledge.Id}/payment-setup", pledge.Token));

@@ -29,6 +29,22 @@ internal sealed class Team(string baseUrl, string key) : IDisposable
         await EnsureAsync(await http.PostAsync($"/team/v1/campaigns/{slug}/launch", null));
     }
 
+    /// <summary>One pledge, as a backer in France would make it.</summary>
+    public async Task PledgeAsync(string slug, string tierId, string idempotencyKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/campaigns/{slug}/pledges")
+        {
+            Content = JsonContent.Create(new
+            {
+                tierId, quantity = 1, country = "FR",
+                backer = new { name = "Ada Lovelace", email = "ada@example.com" },
+                shippingAddress = new { line1 = "1 rue de la Paix", city = "Paris", postalCode = "75002" },
+            }),
+        };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        await EnsureAsync(await http.SendAsync(request));
+    }
+
     public async Task<(int Held, int? Remaining)> TierAsync(string slug, string tierId)
     {
         var json = JsonDocument.Parse(await http.GetStringAsync($"/team/v1/campaigns/{slug}/tiers/{tierId}")).RootElement;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Crowdfund.Testing;
 
 namespace Crowdfund.StripeEmulator.Tests;
 

@@ -1,3 +1,4 @@
+using Crowdfund.Testing;
 namespace Crowdfund.StripeEmulator.Tests;
 
 public sealed class WebhookTests

@@ -3,6 +3,7 @@ using Crowdfund.Grains.Payments;
 using Crowdfund.Infrastructure.Payments;
 using Crowdfund.Messages.Payments;
 using Crowdfund.StripeEmulator;
+using Crowdfund.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Stripe;
 

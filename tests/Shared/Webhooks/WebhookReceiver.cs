@@ -6,9 +6,12 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Crowdfund.StripeEmulator.Tests;
+namespace Crowdfund.Testing;
 
-/// <summary>A real webhook endpoint on loopback that records what it receives and answers 500 to the first <c>failFirst</c> requests.</summary>
+/// <summary>
+/// A real webhook endpoint on loopback (Kestrel), shared by the tests that receive Stripe's webhooks: it records what it
+/// receives, with its Stripe-Signature header, and answers 500 to the first <c>failFirst</c> requests.
+/// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication app;
