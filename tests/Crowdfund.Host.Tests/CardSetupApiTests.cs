@@ -40,7 +40,7 @@ public sealed class CardSetupApiTests
         Assert.That(delivered, Has.Count.EqualTo(5));
         Assert.That(ApiHost.Emulator.WebhookDeliveries().Where(d => delivered.Contains(d.EventId) && d.Succeeded).Select(d => d.EventId)
             .Distinct().Count(), Is.EqualTo(5));
-        Assert.That((await GrainWorldRowsAsync(slug)).Confirmed, Is.EqualTo(5));
+        Assert.That((await PledgeCountsAsync(slug)).Confirmed, Is.EqualTo(5));
     }
 
     [Test]
@@ -202,7 +202,7 @@ public sealed class CardSetupApiTests
         return await connection.ExecuteScalarAsync<string>("SELECT campaign_id FROM pledges WHERE id = @id", new { id = Guid.Parse(pledgeId) }) ?? "";
     }
 
-    private static async Task<(int Confirmed, int Rows)> GrainWorldRowsAsync(string slug)
+    private static async Task<(int Confirmed, int Rows)> PledgeCountsAsync(string slug)
     {
         await using var connection = await TestDatabase.DataSource.OpenConnectionAsync();
         return await connection.QuerySingleAsync<(int, int)>(
