@@ -26,12 +26,29 @@ public static class PaymentsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StripeOptions>, StripeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISiloCount, OrleansSiloCount>();
+        services.AddStripeHttpClient();
         services.TryAddSingleton(provider => new StripeGateway(
-            provider.GetRequiredService<IOptions<StripeOptions>>().Value, provider.GetRequiredService<ISiloCount>(),
+            provider.GetRequiredService<IOptions<StripeOptions>>().Value,
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(StripeGateway.HttpClientName),
+            provider.GetRequiredService<ISiloCount>(),
             provider.GetRequiredService<ILogger<StripeGateway>>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IPaymentGateway>(provider => provider.GetRequiredService<StripeGateway>());
         services.TryAddSingleton(provider => new StripeWebhooks(
             provider.GetRequiredService<IOptions<StripeOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>
+    /// The HttpClient the gateway talks to Stripe with, from IHttpClientFactory. The gateway is a singleton holding one
+    /// client for the process, so the handler is never rotated by the factory; its pooled connections are renewed every
+    /// few minutes instead, so that a change of Stripe's addresses is seen. No timeout of its own: the Polly pipeline
+    /// bounds each attempt, and a second timeout would only race it.
+    /// </summary>
+    public static IServiceCollection AddStripeHttpClient(this IServiceCollection services)
+    {
+        services.AddHttpClient(StripeGateway.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         return services;
     }
 }

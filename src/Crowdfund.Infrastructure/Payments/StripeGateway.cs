@@ -18,6 +18,9 @@ public sealed class StripeGateway : IPaymentGateway, IDisposable
     /// <summary>The metadata key under which a customer keeps the idempotency key that created it, to find duplicates after the key expired at Stripe (24 hours).</summary>
     public const string IdempotencyKeyMetadata = "crowdfund_idempotency_key";
 
+    /// <summary>The name of the HttpClient the gateway talks to Stripe with.</summary>
+    public const string HttpClientName = "Crowdfund.Stripe";
+
     // Stripe's limit on an idempotency key.
     private const int MaxKeyLength = 255;
 
@@ -26,10 +29,13 @@ public sealed class StripeGateway : IPaymentGateway, IDisposable
     private readonly Lock shareGate = new();
     private readonly SharedRateLimiter limiter;
     private readonly ResiliencePipeline pipeline;
-    private readonly HttpClient http;
     private readonly StripeClient stripe;
 
-    public StripeGateway(StripeOptions options, ISiloCount silos, ILogger<StripeGateway> logger, TimeProvider time)
+    /// <param name="http">
+    /// The named client <see cref="HttpClientName"/> from IHttpClientFactory, configured by
+    /// <see cref="PaymentsServiceCollectionExtensions.AddStripeHttpClient"/>; the factory owns its handler.
+    /// </param>
+    public StripeGateway(StripeOptions options, HttpClient http, ISiloCount silos, ILogger<StripeGateway> logger, TimeProvider time)
     {
         PublishableKey = options.PublishableKey;
         accountRate = options.RequestsPerSecond;
@@ -39,12 +45,6 @@ public sealed class StripeGateway : IPaymentGateway, IDisposable
         // Read again after subscribing: a change between the first read and the subscription is not lost.
         UpdateShare();
         pipeline = StripePipeline.Build(options, limiter, time, logger);
-        // The pipeline bounds each attempt; the HttpClient's own timeout would only race it. Connections are renewed
-        // now and then so that a change of Stripe's addresses is seen.
-        http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
         stripe = new StripeClient(options.SecretKey,
             httpClient: new SystemNetHttpClient(http, maxNetworkRetries: 0, enableTelemetry: false),
             apiBase: string.IsNullOrWhiteSpace(options.ApiBase) ? null : options.ApiBase.TrimEnd('/'));
@@ -94,7 +94,6 @@ public sealed class StripeGateway : IPaymentGateway, IDisposable
     {
         silos.Changed -= UpdateShare;
         limiter.Dispose();
-        http.Dispose();
     }
 
     private async Task<T> CallAsync<T>(string operation, string idempotencyKey,

@@ -1,6 +1,7 @@
 using Crowdfund.Grains.Payments;
 using Crowdfund.Infrastructure.Payments;
 using Crowdfund.StripeEmulator;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Stripe;
@@ -46,8 +47,13 @@ internal static class Stripes
         return options;
     }
 
+    // The gateway's HttpClient as the host registers it.
+    private static readonly Lazy<IHttpClientFactory> HttpClients = new(() =>
+        new ServiceCollection().AddStripeHttpClient().BuildServiceProvider().GetRequiredService<IHttpClientFactory>());
+
     public static StripeGateway Gateway(StripeOptions options, int silos = 1, ILogger<StripeGateway>? logger = null) =>
-        new(options, new FixedSiloCount(silos), logger ?? NullLogger<StripeGateway>.Instance, TimeProvider.System);
+        new(options, HttpClients.Value.CreateClient(StripeGateway.HttpClientName), new FixedSiloCount(silos),
+            logger ?? NullLogger<StripeGateway>.Instance, TimeProvider.System);
 
     /// <summary>Stripe.net straight at the emulator, to look at what it holds.</summary>
     public static StripeClient Client(StripeEmulatorServer server) =>
