@@ -4,6 +4,7 @@ using System.Text;
 using Crowdfund.StripeEmulator;
 using Crowdfund.Testing;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crowdfund.Host.Tests;
 
@@ -156,6 +157,23 @@ public sealed class CardSetupApiTests
         Assert.That(ApiHost.Emulator.Stats().SetupIntents - setupsBefore, Is.EqualTo(20), "no setup made twice");
         foreach (var (id, token) in pledges) Assert.That((await Http.SaveCardAsync(client, id, token)).Status, Is.EqualTo(HttpStatusCode.OK));
         foreach (var (id, token) in pledges) await Http.StatusAsync(client, id, token, "Confirmed");
+    }
+
+    [Test]
+    public async Task A_queued_setup_whose_silo_lost_its_line_is_queued_again_by_the_backers_next_look()
+    {
+        var (client, id, token) = await PledgeAsync("lost");
+        // Asked for through a silo that died before making it: the row says Queued, no line holds it, and its expected
+        // time is long past.
+        var pledge = ApiHost.Factory.Services.GetRequiredService<IGrainFactory>().GetGrain<Grains.IPledgeGrain>(Guid.Parse(id));
+        var asked = await pledge.RequestPaymentSetupAsync(Api.PledgeTokens.Hash(token), TimeSpan.FromMinutes(-1));
+        Assert.That(asked.Setup!.Status, Is.EqualTo(Messages.Payments.SetupStatus.Queued));
+
+        // The page only looks (GET); nothing else asks for the setup again.
+        await Eventually.Until(async () => (await SetupAsync(client, id, token)).GetProperty("status").GetString() == "Ready",
+            "the backer's look queues the lost setup again and it is made");
+
+        Assert.That((await SetupAsync(client, id, token)).GetProperty("attempt").GetInt32(), Is.EqualTo(1), "the same setup, made once");
     }
 
     private static async Task<(HttpClient Client, string Id, string Token)> PledgeAsync(string prefix)

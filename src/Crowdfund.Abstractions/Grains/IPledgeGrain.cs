@@ -26,7 +26,10 @@ public interface IPledgeGrain : IGrainWithGuidKey
     /// </summary>
     Task<SetupResult> RequestPaymentSetupAsync(byte[] tokenHash, TimeSpan expectedWait);
 
-    /// <summary>The latest card setup, with a ticket when it is still queued (to queue it again if its silo went away).</summary>
+    /// <summary>
+    /// The latest card setup, without a ticket: the backer's page reads it often while it waits. A queued setup whose
+    /// silo went away is queued again through <see cref="RequestPaymentSetupAsync"/>, which answers the open setup.
+    /// </summary>
     Task<SetupResult> GetPaymentSetupAsync(byte[] tokenHash);
 
     /// <summary>The provider's setup exists (the setup queue made it): the backer's browser can enter the card. Idempotent.</summary>

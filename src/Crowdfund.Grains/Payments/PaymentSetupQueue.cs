@@ -39,9 +39,6 @@ public sealed partial class PaymentSetupQueue(
     private long joined;
     private long started;
 
-    /// <summary>Setups waiting here now.</summary>
-    public int Count => waiting.Count;
-
     /// <summary>How long a setup joining the line now would wait, at this silo's share of the provider's rate.</summary>
     public TimeSpan ExpectedWait => Wait(waiting.Count + 1);
 

@@ -51,7 +51,7 @@ public sealed partial class PledgeGrain
         if (await FindAsync(tokenHash) is not { } row) return SetupResult.Refused(Refusal.PledgeNotFound);
         if (row.SetupAttempt == 0 || await payments.GetSetupAsync(row.Id, row.SetupAttempt) is not { } setup)
             return SetupResult.Refused(Refusal.SetupNotFound);
-        return new SetupResult(Refusal.None, setup.ToView(), setup.Status == SetupStatus.Queued ? await TicketAsync(row, setup.Attempt) : null);
+        return new SetupResult(Refusal.None, setup.ToView(), null);
     }
 
     public async Task SetupCreatedAsync(int attempt, string setupIntentId, string clientSecret, string customerId)

@@ -29,9 +29,6 @@ public sealed class ReservationBatcher(GrainReferences grains, PledgePathStats s
     private readonly Counter queued = new();
     private readonly int maxQueued = settings.Value.MaxQueuedReservations;
 
-    /// <summary>Reservations waiting at this edge for their batch to leave.</summary>
-    public int Queued => Volatile.Read(ref queued.Value);
-
     public Task<PledgeResult> ReserveAsync(string tierKey, ReserveRequest request)
     {
         if (Interlocked.Increment(ref queued.Value) > maxQueued)

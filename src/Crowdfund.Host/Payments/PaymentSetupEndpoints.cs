@@ -39,25 +39,32 @@ public static class PaymentSetupEndpoints
         if (setup.Status != SetupStatus.Queued) return TypedResults.Ok(PaymentSetupResponse.From(setup, gateway, null));
         if (result.Ticket is not { } ticket || queue.Enqueue(ticket) is null) return ApiProblems.For(Refusal.Busy);
         await queue.WaitAsync(id, setup.Attempt, ShortWait);
-        return Answer(await pledge.GetPaymentSetupAsync(hash), id, queue, gateway, requeue: false);
+        return Answer(await pledge.GetPaymentSetupAsync(hash), id, queue, gateway);
     }
 
     private static async Task<Results<Ok<PaymentSetupResponse>, Accepted<PaymentSetupResponse>, ProblemHttpResult>> GetAsync(
         Guid id, HttpRequest request, IGrainFactory grains, PaymentSetupQueue queue, IPaymentGateway gateway, TimeProvider clock)
     {
         if (PledgeTokens.FromHeader(request) is not { } token) return ApiProblems.For(Refusal.Unauthorized);
-        var result = await grains.GetGrain<IPledgeGrain>(id).GetPaymentSetupAsync(PledgeTokens.Hash(token));
-        var lost = result.Setup is { Status: SetupStatus.Queued } setup && clock.GetUtcNow() > setup.ExpectedReadyAt + LostAfter;
-        return Answer(result, id, queue, gateway, requeue: lost);
+        var pledge = grains.GetGrain<IPledgeGrain>(id);
+        var hash = PledgeTokens.Hash(token);
+        var result = await pledge.GetPaymentSetupAsync(hash);
+        // A queued setup that no line here holds, well past its expected time, was lost with its silo: asking again
+        // answers the same open setup, with the ticket to queue it here.
+        if (result.Setup is { Status: SetupStatus.Queued } setup && queue.PlaceOf(id, setup.Attempt) is null
+            && clock.GetUtcNow() > setup.ExpectedReadyAt + LostAfter
+            && (await pledge.RequestPaymentSetupAsync(hash, queue.ExpectedWait)).Ticket is { } ticket)
+            queue.Enqueue(ticket);
+        return Answer(result, id, queue, gateway);
     }
 
     private static Results<Ok<PaymentSetupResponse>, Accepted<PaymentSetupResponse>, ProblemHttpResult> Answer(
-        SetupResult result, Guid id, PaymentSetupQueue queue, IPaymentGateway gateway, bool requeue)
+        SetupResult result, Guid id, PaymentSetupQueue queue, IPaymentGateway gateway)
     {
         if (result.Setup is not { } setup) return ApiProblems.For(result.Refusal);
         if (setup.Status != SetupStatus.Queued) return TypedResults.Ok(PaymentSetupResponse.From(setup, gateway, null));
-        var place = queue.PlaceOf(id, setup.Attempt) ?? (requeue && result.Ticket is { } ticket ? queue.Enqueue(ticket) : null);
-        return TypedResults.Accepted($"/v1/pledges/{id}/payment-setup", PaymentSetupResponse.From(setup, gateway, place));
+        return TypedResults.Accepted($"/v1/pledges/{id}/payment-setup",
+            PaymentSetupResponse.From(setup, gateway, queue.PlaceOf(id, setup.Attempt)));
     }
 }
 
