@@ -23,7 +23,7 @@ public sealed class CrashTests
         await using var survivor = await TestSilo.StartAsync(cluster, s => s.AddCrowdfundStores().AddCrowdfundGrains());
         using var http = new HttpClient { BaseAddress = new Uri(doomed.BaseUrl) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        var slug = await LaunchAsync(http, limit: 100);
+        var slug = await ApiHost.LaunchCampaignAsync("crash", earlyLimit: 100, client: http);
 
         // A rush larger than the tier, cut short by the kill.
         var acknowledged = new ConcurrentBag<Guid>();
@@ -76,22 +76,5 @@ public sealed class CrashTests
             if (snapshot.RewardsHeld == rows.Count || DateTime.UtcNow > deadline) return (rows, snapshot);
             await Task.Delay(100);
         }
-    }
-
-    private static async Task<string> LaunchAsync(HttpClient team, int limit)
-    {
-        var slug = $"crash-{Guid.NewGuid():N}"[..18];
-        (await team.PostAsJsonAsync("/team/v1/campaigns", new
-        {
-            slug, title = "Crash", product = "Retro phone", goalUnits = 500, deadline = DateTimeOffset.UtcNow.AddDays(1),
-            countries = new[] { new { country = "FR", currency = "EUR", taxRateBasisPoints = 2000, pricesIncludeTax = true } },
-        })).EnsureSuccessStatusCode();
-        (await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/tiers/early", new
-        {
-            name = "Early", prices = new { EUR = 7900 }, limit, maxPerBacker = 2, shipsTo = new[] { "FR" },
-            shipping = new { FR = 900 }, estimatedDelivery = "2027-09",
-        })).EnsureSuccessStatusCode();
-        (await team.PostAsync($"/team/v1/campaigns/{slug}/launch", null)).EnsureSuccessStatusCode();
-        return slug;
     }
 }

@@ -3,8 +3,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Crowdfund.Grains;
+using Crowdfund.Infrastructure.Postgres;
 using Crowdfund.Testing;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crowdfund.Host.Tests;
 
@@ -25,8 +28,8 @@ public sealed class SiloDeathTests
 
         using var viaFirst = Team(first);
         using var viaSecond = Team(second);
-        var slug = await LaunchAsync(viaFirst, "ips");
-        var pledge = await Http.PostPledgeAsync(viaSecond, slug, Http.Pledge(tierId: "std"));
+        var slug = await ApiHost.LaunchCampaignAsync("ips", client: viaFirst);
+        var pledge = await Http.PostPledgeAsync(viaSecond, slug, Http.Pledge(tierId: "standard"));
         Assert.That(pledge.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         // Reservations reach the campaign's figures in a gathered snapshot a moment later.
         await Eventually.Until(async () => (await Http.JsonAsync(await viaFirst.GetAsync($"/team/v1/campaigns/{slug}/dashboard")))
@@ -34,17 +37,30 @@ public sealed class SiloDeathTests
     }
 
     [Test]
-    public async Task Killing_one_of_two_silos_mid_rush_answers_503_not_500_and_pledges_flow_again_within_seconds()
+    public async Task Killing_a_silo_mid_rush_answers_503_not_500_and_pledges_flow_again_within_seconds()
     {
         var cluster = TestSilo.NewClusterId("death");
         using var survivor = await HostProcess.StartAsync(ApiHost.Settings(cluster));
-        using var doomed = await HostProcess.StartAsync(ApiHost.Settings(cluster));
+        var doomedSettings = ApiHost.Settings(cluster);
+        using var doomed = await HostProcess.StartAsync(doomedSettings);
         using var viaSurvivor = Team(survivor);
         using var viaDoomed = Team(doomed);
-        // Campaigns launched through the doomed host: the campaign grain, and the tier grains it wakes at launch, are
-        // placed there (the local silo is preferred when it is no busier), so the kill takes them down with it.
+        // A silo in this process joins as an observer, to see where each tier lives: placement is Orleans' choice, and
+        // the test needs tiers on the silo it kills. Campaigns are launched through the doomed host (which makes that
+        // likely) until at least two of their tiers live there.
+        await using var observer = await TestSilo.StartAsync(cluster, s => s.AddCrowdfundStores().AddCrowdfundGrains());
+        var management = observer.Grains.GetGrain<IManagementGrain>(0);
+        var doomedPort = int.Parse(doomedSettings["Crowdfund:Silo:SiloPort"], System.Globalization.CultureInfo.InvariantCulture);
         var slugs = new List<string>();
-        for (var i = 0; i < 6; i++) slugs.Add(await LaunchAsync(viaDoomed, "death"));
+        var onDoomed = 0;
+        while (onDoomed < 2)
+        {
+            Assert.That(slugs, Has.Count.LessThan(30), "Orleans never placed a tier on the silo to kill");
+            var slug = await ApiHost.LaunchCampaignAsync("death", client: viaDoomed);
+            var tier = observer.Grains.GetGrain<IRewardTierGrain>(TierKey.Format(slug, "standard"));
+            if ((await management.GetActivationAddress(tier))?.Endpoint.Port == doomedPort) onDoomed++;
+            slugs.Add(slug);
+        }
 
         var answers = new ConcurrentQueue<(string Slug, TimeSpan At, int Status, string Key)>();
         var clock = Stopwatch.StartNew();
@@ -59,7 +75,7 @@ public sealed class SiloDeathTests
                 int status;
                 try
                 {
-                    status = (int)(await Http.PostPledgeAsync(viaSurvivor, slug, Http.Pledge(tierId: "std"), key)).StatusCode;
+                    status = (int)(await Http.PostPledgeAsync(viaSurvivor, slug, Http.Pledge(tierId: "standard"), key)).StatusCode;
                 }
                 catch (HttpRequestException)
                 {
@@ -92,7 +108,7 @@ public sealed class SiloDeathTests
             $"(each: {string.Join(", ", gaps.Select(g => g.TotalSeconds.ToString("0.0")))}); the silo was declared dead after " +
             $"{dead.TotalSeconds:0.0} s");
         Assert.That(answers.Where(a => a.Status is >= 500 and not 503 or 0), Is.Empty, "every failure is a 503 to retry");
-        Assert.That(unavailable, Is.GreaterThan(0), "some tiers lived on the killed silo, so some requests met it");
+        Assert.That(unavailable, Is.GreaterThan(0), "tiers lived on the killed silo, so requests met it");
         Assert.That(gaps.Max(), Is.LessThan(TimeSpan.FromSeconds(10)), "pledges flow again on every tier within seconds");
         // Nothing acknowledged was lost: every 201 is a row.
         await using var connection = await TestDatabase.DataSource.OpenConnectionAsync();
@@ -125,22 +141,5 @@ public sealed class SiloDeathTests
         var client = new HttpClient { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiHost.TeamKey);
         return client;
-    }
-
-    private static async Task<string> LaunchAsync(HttpClient team, string prefix)
-    {
-        var slug = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
-        (await team.PostAsJsonAsync("/team/v1/campaigns", new
-        {
-            slug, title = "Cluster", product = "Retro phone", goalUnits = 500, deadline = DateTimeOffset.UtcNow.AddDays(1),
-            countries = new[] { new { country = "FR", currency = "EUR", taxRateBasisPoints = 2000, pricesIncludeTax = true } },
-        })).EnsureSuccessStatusCode();
-        (await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/tiers/std", new
-        {
-            name = "Standard", prices = new { EUR = 9900 }, shipsTo = new[] { "FR" }, shipping = new { FR = 900 },
-            estimatedDelivery = "2027-10",
-        })).EnsureSuccessStatusCode();
-        (await team.PostAsync($"/team/v1/campaigns/{slug}/launch", null)).EnsureSuccessStatusCode();
-        return slug;
     }
 }
