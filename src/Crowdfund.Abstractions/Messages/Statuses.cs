@@ -46,4 +46,7 @@ public enum PledgeStatus
 
     /// <summary>The backer's bank disputes the charge.</summary>
     Disputed,
+
+    /// <summary>Part of the charge was given back; the rest stays collected and the rewards are still owed.</summary>
+    PartiallyRefunded,
 }

@@ -90,6 +90,22 @@ public sealed class StripeGateway : IPaymentGateway, IDisposable
         return new SetupIntentInfo(setup.Id, setup.ClientSecret, setup.Status);
     }
 
+    // Placeholders until the collection calls land (this session's next commits): nothing calls them yet.
+    public Task<ChargeResult> ChargeAsync(ChargeRequest charge, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException();
+
+    public Task<ChargeResult?> FindChargeAsync(string customerId, Guid pledgeId, int attempt, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException();
+
+    public Task<RefundResult> RefundAsync(string paymentIntentId, long amount, IReadOnlyDictionary<string, string> metadata,
+        string idempotencyKey, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task DetachCardAsync(string paymentMethodId, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException();
+
+    public IAsyncEnumerable<ProviderPayment> ListPaymentsAsync(string campaignId, DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException();
+
     public void Dispose()
     {
         silos.Changed -= UpdateShare;
