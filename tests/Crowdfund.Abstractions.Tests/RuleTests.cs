@@ -34,6 +34,36 @@ public sealed class RuleTests
     public void Emails_are_plain_addresses(string email, bool valid) =>
         Assert.That(Emails.IsValid(email), Is.EqualTo(valid));
 
+    [TestCase(null, "FR", "fr-FR")]
+    [TestCase(null, "DE", "de-DE")]
+    [TestCase(null, "ES", "es-ES")]
+    [TestCase(null, "US", "en-US")]
+    [TestCase(null, "CA", "en-CA")]
+    [TestCase("fr", "CA", "fr-CA")]
+    [TestCase("fr-CA", "CA", "fr-CA")]
+    [TestCase("DE_de", "ES", "de-ES")]
+    [TestCase("en-GB", "FR", "en-FR")]
+    [TestCase("it", "DE", "de-DE")]
+    [TestCase("zh-Hant-TW", "US", "en-US")]
+    [TestCase("", "FR", null)]
+    [TestCase("fr FR", "FR", null)]
+    [TestCase("français", "FR", null)]
+    [TestCase("fr\n", "FR", null)]
+    [TestCase("f", "FR", null)]
+    public void A_backer_is_written_to_in_their_language_else_their_countrys(string? asked, string country, string? culture) =>
+        Assert.That(BackerLocales.Resolve(asked, country), Is.EqualTo(culture));
+
+    [Test]
+    public void A_malformed_locale_is_named_and_an_absent_one_takes_the_countrys()
+    {
+        var (_, problems) = PledgeInputRules.Check("early", 1, "DE", "Ada", "ada@example.com", "Unter den Linden 1", null,
+            "Berlin", null, "10117", "de DE");
+        Assert.That(problems.Select(p => (p.Field, p.Code)), Is.EqualTo(new[] { ("locale", "locale_invalid") }));
+        var (input, _) = PledgeInputRules.Check("early", 1, "DE", "Ada", "ada@example.com", "Unter den Linden 1", null,
+            "Berlin", null, "10117");
+        Assert.That(input!.Locale, Is.EqualTo("de-DE"));
+    }
+
     [Test]
     public void A_campaign_in_an_unsupported_country_or_currency_is_named()
     {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Crowdfund.Domain;
+using Crowdfund.Domain.Rules;
 using Crowdfund.Grains;
 using Crowdfund.Infrastructure.Postgres;
 using Crowdfund.Messages;
@@ -100,7 +101,7 @@ public sealed class GrainWorld : IAsyncDisposable
         return new ReserveRequest(id, country, quantity, "Ada Lovelace", "ada@example.com",
             new ShippingAddress("1 rue de la Paix", null, "Paris", null, "75002"),
             SHA256.HashData(Encoding.UTF8.GetBytes("token-" + id)), key,
-            SHA256.HashData(Encoding.UTF8.GetBytes(key + body)));
+            SHA256.HashData(Encoding.UTF8.GetBytes(key + body)), BackerLocales.Resolve(null, country)!);
     }
 
     public static byte[] TokenHashOf(ReserveRequest request) => request.TokenHash;

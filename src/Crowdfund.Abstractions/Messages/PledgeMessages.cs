@@ -13,6 +13,7 @@ public sealed record ShippingAddress(
 /// <summary>Everything needed to write a new pledge; the edge has validated the backer's details already.</summary>
 /// <param name="TokenHash">SHA-256 of the backer's pledge token; the token itself never leaves the edge.</param>
 /// <param name="RequestHash">SHA-256 of the request body, to tell a replay from a reuse of the same idempotency key.</param>
+/// <param name="Locale">The culture the backer is written to in ("fr-CA").</param>
 [GenerateSerializer, Immutable, Alias("crowdfund.ReserveRequest")]
 public sealed record ReserveRequest(
     [property: Id(0)] Guid PledgeId,
@@ -23,7 +24,8 @@ public sealed record ReserveRequest(
     [property: Id(5)] ShippingAddress Address,
     [property: Id(6)] byte[] TokenHash,
     [property: Id(7)] string IdempotencyKey,
-    [property: Id(8)] byte[] RequestHash);
+    [property: Id(8)] byte[] RequestHash,
+    [property: Id(9)] string Locale);
 
 /// <summary>A pledge as its backer sees it.</summary>
 [GenerateSerializer, Immutable, Alias("crowdfund.PledgeView")]

@@ -206,7 +206,7 @@ public sealed partial class RewardTierGrain(
         if (quote is null) return refusal;
         var candidate = new NewPledge(request.PledgeId, campaignId, tierId, request.Country, request.Quantity,
             request.Quantity * tier.UnitsPerReward, quote, request.BackerName, request.BackerEmail, request.Address,
-            request.TokenHash, request.IdempotencyKey, request.RequestHash, now, now + settings.HoldWindow);
+            request.TokenHash, request.IdempotencyKey, request.RequestHash, now, now + settings.HoldWindow, request.Locale);
         if (!inventory.TryHold(request.Quantity)) return Refusal.SoldOut;
         row = candidate;
         return Refusal.None;
@@ -217,7 +217,7 @@ public sealed partial class RewardTierGrain(
     /// contract has none) from reaching the batch.
     /// </summary>
     private static bool IsWellFormed(ReserveRequest? request) =>
-        request is { Country: not null, BackerName: not null, BackerEmail: not null, Address: not null,
+        request is { Country: not null, BackerName: not null, BackerEmail: not null, Address: not null, Locale: not null,
             TokenHash: not null, IdempotencyKey: not null, RequestHash: not null };
 
     public Task<ChangeHold> HoldForChangeAsync(Guid pledgeId, string country, int quantity)

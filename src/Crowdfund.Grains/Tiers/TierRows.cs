@@ -19,7 +19,8 @@ public sealed record NewPledge(
     string IdempotencyKey,
     byte[] RequestHash,
     DateTimeOffset CreatedAt,
-    DateTimeOffset HoldExpiresAt);
+    DateTimeOffset HoldExpiresAt,
+    string Locale);
 
 /// <summary>What a tier keeps in memory of each pledge that holds its rewards.</summary>
 public sealed record LivePledge(

@@ -11,7 +11,10 @@ public sealed record BackerBody(string? Name, string? Email);
 
 public sealed record AddressBody(string? Line1, string? Line2, string? City, string? Region, string? PostalCode);
 
-public sealed record NewPledgeBody(string? TierId, int? Quantity, string? Country, BackerBody? Backer, AddressBody? ShippingAddress);
+/// <param name="Locale">The backer's language ("fr", "de-DE"...): messages are written in it when Crowdfund speaks it,
+/// otherwise in the country's language.</param>
+public sealed record NewPledgeBody(string? TierId, int? Quantity, string? Country, BackerBody? Backer, AddressBody? ShippingAddress,
+    string? Locale = null);
 
 public sealed record PledgeChangeBody(string? TierId, int? Quantity);
 

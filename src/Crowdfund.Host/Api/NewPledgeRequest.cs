@@ -20,7 +20,7 @@ public sealed record NewPledgeRequest(string IdempotencyKey, byte[] Body, Pledge
         var raw = body.Value!;
         var (input, problems) = PledgeInputRules.Check(raw.TierId, raw.Quantity, raw.Country, raw.Backer?.Name,
             raw.Backer?.Email, raw.ShippingAddress?.Line1, raw.ShippingAddress?.Line2, raw.ShippingAddress?.City,
-            raw.ShippingAddress?.Region, raw.ShippingAddress?.PostalCode);
+            raw.ShippingAddress?.Region, raw.ShippingAddress?.PostalCode, raw.Locale);
         return input is null ? (null, ApiProblems.Validation(problems)) : (new NewPledgeRequest(key, body.Raw, input), null);
     }
 }

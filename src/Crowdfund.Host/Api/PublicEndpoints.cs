@@ -58,7 +58,7 @@ public static class PublicEndpoints
         var pledgeId = Guid.CreateVersion7();
         var token = tokens.Issue(pledgeId);
         var reserve = new ReserveRequest(pledgeId, input.Country, input.Quantity, input.BackerName, input.BackerEmail,
-            input.Address, PledgeTokens.Hash(token), read.IdempotencyKey, SHA256.HashData(read.Body));
+            input.Address, PledgeTokens.Hash(token), read.IdempotencyKey, SHA256.HashData(read.Body), input.Locale);
         var result = await tiers.ReserveAsync(TierKey.Format(slug, input.TierId), reserve);
         if (result.Pledge is not { } pledge) return ApiProblems.For(result.Refusal);
         var response = PledgeResponse.From(pledge, pledge.Id == pledgeId ? token : tokens.Issue(pledge.Id));

@@ -162,14 +162,14 @@ public sealed partial class PledgeWriter : IPledgeWriter, IAsyncDisposable
         var command = new NpgsqlCommand($"""
             INSERT INTO pledges (id, campaign_id, tier_id, country, quantity, units, status, currency, subtotal, shipping,
                                  tax, total, backer_name, backer_email, shipping_address, token_hash, idempotency_key,
-                                 request_hash, created_at, hold_expires_at, updated_at)
+                                 request_hash, created_at, hold_expires_at, updated_at, locale)
             SELECT id, campaign_id, tier_id, country, quantity, units, 'Reserved', currency, subtotal, shipping,
                    tax, total, backer_name, backer_email, shipping_address::jsonb, token_hash, idempotency_key,
-                   request_hash, created_at, hold_expires_at, created_at
-              FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                   request_hash, created_at, hold_expires_at, created_at, locale
+              FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
                 AS t(id, campaign_id, tier_id, country, quantity, units, currency, subtotal, shipping, tax, total,
                      backer_name, backer_email, shipping_address, token_hash, idempotency_key, request_hash,
-                     created_at, hold_expires_at)
+                     created_at, hold_expires_at, locale)
             {onConflict}
             """, connection);
         var p = command.Parameters;
@@ -192,6 +192,7 @@ public sealed partial class PledgeWriter : IPledgeWriter, IAsyncDisposable
         p.Add(new NpgsqlParameter<byte[][]> { TypedValue = rows.Select(r => r.RequestHash).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         p.Add(Times(rows.Select(r => r.CreatedAt)));
         p.Add(Times(rows.Select(r => r.HoldExpiresAt)));
+        p.Add(Texts(rows.Select(r => r.Locale)));
         return command;
     }
 

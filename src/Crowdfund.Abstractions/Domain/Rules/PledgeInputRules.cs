@@ -3,8 +3,9 @@ using Crowdfund.Messages;
 namespace Crowdfund.Domain.Rules;
 
 /// <summary>A new pledge as the backer sent it, cleaned: what the tier grain receives and the database stores.</summary>
+/// <param name="Locale">The culture the backer is written to in (<see cref="BackerLocales"/>).</param>
 public sealed record PledgeInput(string TierId, int Quantity, string Country, string BackerName, string BackerEmail,
-    ShippingAddress Address);
+    ShippingAddress Address, string Locale);
 
 /// <summary>
 /// Checks a new pledge completely at the edge, before it joins a batch: every field a database constraint or a
@@ -15,7 +16,7 @@ public static class PledgeInputRules
 {
     public static (PledgeInput? Input, IReadOnlyList<Problem> Problems) Check(string? tierId, int? quantity,
         string? country, string? name, string? email, string? line1, string? line2, string? city, string? region,
-        string? postalCode)
+        string? postalCode, string? locale = null)
     {
         var problems = new ProblemList();
         problems.Check(Identifiers.IsValid(tierId), "tierId", "required", "The tier id is required.");
@@ -36,9 +37,11 @@ public static class PledgeInputRules
         if (code is not null && LaunchCountries.Currencies.ContainsKey(code) && address.PostalCode.Length > 0)
             problems.Check(PostalCodes.IsValid(code, address.PostalCode), "shippingAddress.postalCode",
                 "postal_code_invalid", $"The postal code is not valid for {code}.");
+        var culture = BackerLocales.Resolve(locale, code ?? "US");
+        problems.Check(culture is not null, "locale", "locale_invalid", "The locale is a language tag such as \"fr\" or \"de-DE\".");
         return problems.Items.Count > 0
             ? (null, problems.Items)
-            : (new PledgeInput(tierId!, quantity!.Value, code!, backerName!, backerEmail!, address), []);
+            : (new PledgeInput(tierId!, quantity!.Value, code!, backerName!, backerEmail!, address, culture!), []);
     }
 
     /// <summary>A two-letter ASCII country code in upper case, or null.</summary>
