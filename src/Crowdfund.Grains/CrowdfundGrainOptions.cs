@@ -25,6 +25,22 @@ public sealed class CrowdfundGrainOptions
 
     /// <summary>How long a tier gathers reservation changes before reporting them to its campaign in one snapshot.</summary>
     public TimeSpan SnapshotDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long a backer has, from the first failed charge, to replace the card or authenticate.</summary>
+    public TimeSpan FixWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often collection charges a failed pledge again while its fix window is open.</summary>
+    public TimeSpan RetryEvery { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>
+    /// How many charges the collection run has in flight at once. The provider's rate limiter paces them; this only
+    /// needs to be enough to keep the limiter busy while each call waits for its answer.
+    /// </summary>
+    public int CollectionConcurrency { get; set; } = 32;
+
+    /// <summary>A charge whose answer was lost longer ago than this is looked up at the provider before it is tried again
+    /// under its key: the provider forgets idempotency keys after 24 hours.</summary>
+    public TimeSpan ChargeLookupAfter { get; set; } = TimeSpan.FromHours(12);
 }
 
 /// <summary>

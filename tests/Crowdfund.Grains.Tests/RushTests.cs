@@ -72,9 +72,9 @@ public sealed class RushTests
         await blocker.ExecuteAsync("""
             INSERT INTO pledges (id, campaign_id, tier_id, country, quantity, units, status, currency, subtotal, shipping,
                                  tax, total, backer_name, backer_email, shipping_address, token_hash, idempotency_key,
-                                 request_hash, created_at, updated_at)
+                                 request_hash, created_at, updated_at, locale)
             VALUES (gen_random_uuid(), @slug, 'early', 'FR', 1, 1, 'Reserved', 'EUR', 0, 0, 0, 0, 'x', 'x@example.org',
-                    '{}', '\x00', 'retried', '\x00', now(), now())
+                    '{}', '\x00', 'retried', '\x00', now(), now(), 'fr-FR')
             """, new { slug }, transaction);
         var original = tier.ReserveAsync(GrainWorld.Request(key: "retried", body: "x"));
         await Eventually.Until(async () => await blocker.ExecuteScalarAsync<bool>(

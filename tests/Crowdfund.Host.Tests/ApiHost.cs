@@ -42,6 +42,9 @@ public sealed class ApiHost
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             foreach (var (key, value) in Settings(cluster)) host.UseSetting(key, value);
+            // A port of the system's choosing: without an address Kestrel takes localhost:5000, which another test
+            // run on the same machine may hold.
+            host.UseSetting("urls", "http://127.0.0.1:0");
         });
         factory.UseKestrel(0);
         factory.StartServer();

@@ -29,9 +29,9 @@ public sealed class BackpressureTests
             await blocker.ExecuteAsync("""
                 INSERT INTO pledges (id, campaign_id, tier_id, country, quantity, units, status, currency, subtotal,
                     shipping, tax, total, backer_name, backer_email, shipping_address, token_hash, idempotency_key,
-                    request_hash, created_at, updated_at)
+                    request_hash, created_at, updated_at, locale)
                 VALUES (gen_random_uuid(), @slug, 'other', 'FR', 1, 1, 'Reserved', 'EUR', 0, 0, 0, 0, 'x',
-                    'x@example.org', '{}', '\x00', @key, '\x00', now(), now())
+                    'x@example.org', '{}', '\x00', @key, '\x00', now(), now(), 'fr-FR')
                 """, new { slug, key }, transaction);
         }
         // One after the other, so that each waits in a writer of its own.

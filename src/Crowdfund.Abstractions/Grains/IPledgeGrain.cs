@@ -43,4 +43,24 @@ public interface IPledgeGrain : IGrainWithGuidKey
     /// recorded with its reason. Safe to receive twice, late or out of order.
     /// </summary>
     Task ApplyPaymentEventAsync(PaymentEvent paymentEvent);
+
+    /// <summary>
+    /// The collection run's call once the campaign succeeded: charges a confirmed pledge, settles a charge whose answer
+    /// was lost (under the same key), charges a failed one again when its retry is due, and drops it when its fix
+    /// window is over. Safe to call at any time, twice, or after a crash.
+    /// </summary>
+    Task<CollectStep> CollectAsync();
+
+    /// <summary>The campaign failed: lets every card the pledge saved go, then releases the pledge. Idempotent.</summary>
+    Task<CollectStep> ReleaseAsync();
+
+    /// <summary>The pledge's payment for its backer, with what to do when a charge failed or needs authentication.</summary>
+    Task<PaymentResult> GetPaymentAsync(byte[] tokenHash);
+
+    /// <summary>
+    /// The team gives back <paramref name="amount"/> (all that is left when null) of a collected pledge. The same
+    /// <paramref name="requestKey"/> is the same refund: asked again, it answers the first (and finishes it if the
+    /// provider could not be reached).
+    /// </summary>
+    Task<RefundOutcome> RefundAsync(long? amount, string requestKey, string? reason);
 }

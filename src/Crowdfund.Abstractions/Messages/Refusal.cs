@@ -62,4 +62,16 @@ public enum Refusal
 
     /// <summary>The payment webhook's signature is missing, forged or stale; nothing was done.</summary>
     WebhookRejected,
+
+    /// <summary>Only a collected pledge (in full or in part) can be refunded; a disputed one cannot.</summary>
+    RefundNotAllowed,
+
+    /// <summary>A refund never exceeds what was collected and not refunded yet.</summary>
+    RefundExceedsCollected,
+
+    /// <summary>The payment provider refused the refund.</summary>
+    RefundRefused,
+
+    /// <summary>The campaign has no collection run: it has not succeeded.</summary>
+    CollectionNotFound,
 }

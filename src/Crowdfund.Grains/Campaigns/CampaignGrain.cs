@@ -155,14 +155,18 @@ public sealed partial class CampaignGrain(
         {
             var outcome = threshold.OutcomeAt(confirmed);
             var data = new CampaignEndedV1(Id, outcome, threshold.GoalUnits, confirmed);
+            var told = outcome == CampaignStatus.Succeeded ? BackerMessageKind.CampaignSucceeded : BackerMessageKind.CampaignFailed;
             return new CampaignEnding(outcome, confirmed, OutboxMessage.Of(new OutgoingMessage<CampaignEndedV1>(
-                CampaignEndedV1.TypeOf(outcome), CampaignEndedV1.Version, $"{Id}:{outcome}", now, data)));
+                CampaignEndedV1.TypeOf(outcome), CampaignEndedV1.Version, $"{Id}:{outcome}", now, data)),
+                pledge => OutboxMessage.Of(new BackerMessageV1(told, pledge, Id).Envelope("end", now)));
         });
         await ReloadAsync();
         await Task.WhenAll(record.Tiers.Select(t => Tier(t.Id).ReloadAsync()));
         await RefreshAsync();
         await NumberEditionsAsync();
         if (ending is not null) LogEnded(logger, Id, ending.Status, ending.ConfirmedUnits);
+        // Charge (or let the cards go); the run is one per campaign and starting it again is harmless.
+        await GrainFactory.GetGrain<ICollectionGrain>(Id).StartAsync();
         return record.Status;
     }
 
@@ -178,8 +182,10 @@ public sealed partial class CampaignGrain(
         if (reminderName != TickReminder) return;
         if (await CheckDeadlineAsync() != CampaignStatus.Live)
         {
-            // Again, in case the silo went down between ending the campaign and numbering its editions.
+            // Again, in case the silo went down between ending the campaign and numbering its editions or starting
+            // its collection.
             await NumberEditionsAsync();
+            await GrainFactory.GetGrain<ICollectionGrain>(Id).StartAsync();
             if (await this.GetReminder(TickReminder) is { } reminder) await this.UnregisterReminder(reminder);
             return;
         }

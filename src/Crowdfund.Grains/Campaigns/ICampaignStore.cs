@@ -38,5 +38,8 @@ public interface ICampaignStore
     Task<CampaignEnding?> EndAsync(string campaignId, DateTimeOffset now, Func<int, CampaignEnding> decide);
 }
 
-/// <summary>How a campaign ended: its final status, the confirmed units that decided it, and the message that says so.</summary>
-public sealed record CampaignEnding(CampaignStatus Status, int ConfirmedUnits, OutboxMessage Message);
+/// <summary>
+/// How a campaign ended: its final status, the confirmed units that decided it, the message that says so, and the
+/// message each backer of a counted pledge gets, written in the same transaction.
+/// </summary>
+public sealed record CampaignEnding(CampaignStatus Status, int ConfirmedUnits, OutboxMessage Message, Func<Guid, OutboxMessage> ToBacker);

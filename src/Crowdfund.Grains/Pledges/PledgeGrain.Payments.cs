@@ -1,6 +1,7 @@
 using Crowdfund.Domain;
 using Crowdfund.Grains.Payments;
 using Crowdfund.Messages;
+using Crowdfund.Messages.Outgoing;
 using Crowdfund.Messages.Payments;
 
 namespace Crowdfund.Grains.Pledges;
@@ -17,8 +18,8 @@ public sealed partial class PledgeGrain
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             if (await FindAsync(tokenHash) is not { } row) return SetupResult.Refused(Refusal.PledgeNotFound);
-            if (!PledgeLifecycle.BackerMayChange(row.Status)) return SetupResult.Refused(Refusal.InvalidPledgeState);
             var now = clock.GetUtcNow();
+            if (!MayReplaceCard(row, now)) return SetupResult.Refused(Refusal.InvalidPledgeState);
             if (row.Status == PledgeStatus.Reserved && row.HoldExpiresAt <= now)
             {
                 // The hold is over even if the tier's timer has not come by yet: the reservation expires, no card is asked.
@@ -37,7 +38,7 @@ public sealed partial class PledgeGrain
             var setup = new PaymentSetup(row.Id, number, SetupStatus.Queued, null, null, null, null, null, null, null, null,
                 now, expectedReady, now);
             var next = row with { SetupAttempt = number, HoldExpiresAt = Extended(row, expectedReady + settings.HoldWindow) };
-            var written = await payments.SaveSetupAsync(setup, Update(row, next, now));
+            var written = await payments.SaveSetupAsync(setup, CardUpdate(row, next, now));
             if (written == PledgeWrite.Conflict) continue;
             if (written == PledgeWrite.CampaignNotLive) return SetupResult.Refused(Refusal.CampaignNotLive);
             if (next.HoldExpiresAt != row.HoldExpiresAt) await TierOf(row).SyncPledgeAsync(row.Id);
@@ -87,6 +88,19 @@ public sealed partial class PledgeGrain
 
     public async Task ApplyPaymentEventAsync(PaymentEvent paymentEvent)
     {
+        switch (paymentEvent.Type)
+        {
+            case PaymentEvent.PaymentSucceeded or PaymentEvent.PaymentFailed or PaymentEvent.PaymentRequiresAction
+                when paymentEvent.ChargeAttempt is { } charge:
+                await SettleChargeAsync(charge, ChargeOf(paymentEvent));
+                return;
+            case PaymentEvent.ChargeRefunded:
+                await ApplyRefundEventAsync(paymentEvent);
+                return;
+            case PaymentEvent.DisputeCreated or PaymentEvent.DisputeClosed:
+                await ApplyDisputeEventAsync(paymentEvent);
+                return;
+        }
         if (paymentEvent.SetupAttempt is not { } attempt) return;
         for (var round = 0; round < Attempts; round++)
         {
@@ -101,7 +115,9 @@ public sealed partial class PledgeGrain
                 _ => (null, null),
             };
             if (nextSetup is null) return;
-            var update = nextRow is null ? null : Update(row, nextRow, now);
+            var update = nextRow is null ? null : CardUpdate(row, nextRow, now);
+            if (update is not null && row.Status == PledgeStatus.Reserved && nextRow!.Status == PledgeStatus.Confirmed)
+                update = update with { Messages = [BackerMessage(row, BackerMessageKind.PledgeConfirmed, "confirmed", now)] };
             var written = await payments.SaveSetupAsync(nextSetup, update);
             if (written == PledgeWrite.Conflict) continue;
             if (written == PledgeWrite.CampaignNotLive)
@@ -111,6 +127,8 @@ public sealed partial class PledgeGrain
                 return;
             }
             if (update is not null && update.Row.Status != row.Status) await TierOf(row).SyncPledgeAsync(row.Id);
+            // A new card for a failed charge: collection charges it now rather than at the next scheduled retry.
+            if (update?.Row.NextChargeAt == now) await GrainFactory.GetGrain<ICollectionGrain>(row.CampaignId).WakeAsync();
             return;
         }
     }
@@ -131,6 +149,8 @@ public sealed partial class PledgeGrain
         var next = row;
         if (setup.Attempt >= (row.CardAttempt ?? 0) && PledgeLifecycle.HoldsRewards(row.Status))
             next = next with { CardAttempt = setup.Attempt, CustomerId = saved.CustomerId, PaymentMethodId = saved.PaymentMethodId };
+        if (next.PaymentMethodId != row.PaymentMethodId && row.Status is PledgeStatus.PaymentFailed or PledgeStatus.ActionRequired)
+            next = next with { NextChargeAt = now };
         if (next.Status == PledgeStatus.Reserved) next = next with { Status = PledgeStatus.Confirmed };
         if (saved == setup && next == row) return (null, null);
         return (saved, next == row ? null : next);
@@ -146,6 +166,31 @@ public sealed partial class PledgeGrain
             FailureMessage = paymentEvent.FailureMessage, LastEventAt = paymentEvent.Created, UpdatedAt = now,
         };
     }
+
+    /// <summary>A payment event as the answer it stands for: a decline asking for authentication is a request for action.</summary>
+    private static ChargeResult ChargeOf(PaymentEvent e)
+    {
+        var outcome = e.Type switch
+        {
+            PaymentEvent.PaymentSucceeded => ChargeOutcome.Succeeded,
+            PaymentEvent.PaymentRequiresAction => ChargeOutcome.ActionRequired,
+            _ when e.FailureCode == "authentication_required" || e.DeclineCode == "authentication_required" => ChargeOutcome.ActionRequired,
+            _ => ChargeOutcome.Declined,
+        };
+        return new ChargeResult(outcome, e.PaymentIntentId ?? e.ObjectId, null, null, e.Amount ?? 0, e.AmountReceived ?? 0,
+            e.Currency?.ToUpperInvariant() ?? "", e.FailureCode, e.DeclineCode);
+    }
+
+    /// <summary>
+    /// The backer may save a card while the pledge may change, and replace it while a failed charge can still be fixed.
+    /// </summary>
+    private static bool MayReplaceCard(PledgeRecord row, DateTimeOffset now) =>
+        PledgeLifecycle.BackerMayChange(row.Status)
+        || row.Status is PledgeStatus.PaymentFailed or PledgeStatus.ActionRequired && row.FixBy > now;
+
+    /// <summary>A card's write: bound to the live campaign before the end, not while fixing a failed charge after it.</summary>
+    private static PledgeUpdate CardUpdate(PledgeRecord row, PledgeRecord next, DateTimeOffset now) =>
+        Update(row, next, now) with { WhileCampaignLive = PledgeLifecycle.BackerMayChange(row.Status) };
 
     /// <summary>A reservation's hold, pushed out to at least <paramref name="until"/>; other pledges hold nothing by time.</summary>
     private static DateTimeOffset? Extended(PledgeRecord row, DateTimeOffset until) =>

@@ -3,6 +3,7 @@ using Crowdfund.Domain;
 using Crowdfund.Grains.Payments;
 using Crowdfund.Messages;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Crowdfund.Grains.Pledges;
@@ -21,8 +22,11 @@ namespace Crowdfund.Grains.Pledges;
 public sealed partial class PledgeGrain(
     IPledgeStore pledges,
     IPaymentStore payments,
+    ILedgerStore ledger,
+    IPaymentGateway gateway,
     IOptions<CrowdfundGrainOptions> options,
-    [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : Grain, IPledgeGrain
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
+    ILogger<PledgeGrain> logger) : Grain, IPledgeGrain
 {
     private readonly CrowdfundGrainOptions settings = options.Value;
 

@@ -8,6 +8,10 @@ namespace Crowdfund.Grains.Pledges;
 /// <param name="CardAttempt">The setup attempt whose card is saved, if any.</param>
 /// <param name="CustomerId">The payment provider's customer of the saved card.</param>
 /// <param name="PaymentMethodId">The saved card, to be charged if the campaign succeeds.</param>
+/// <param name="ChargeAttempt">How many charges were tried (0 before collection).</param>
+/// <param name="CollectedAmount">What the provider took, in minor units of the pledge's currency; <paramref name="RefundedAmount"/> what it gave back.</param>
+/// <param name="FixBy">The end of the window the backer has to fix a failed charge.</param>
+/// <param name="NextChargeAt">When collection tries the charge again.</param>
 public sealed record PledgeRecord(
     Guid Id,
     string CampaignId,
@@ -26,7 +30,13 @@ public sealed record PledgeRecord(
     int SetupAttempt = 0,
     int? CardAttempt = null,
     string? CustomerId = null,
-    string? PaymentMethodId = null)
+    string? PaymentMethodId = null,
+    int ChargeAttempt = 0,
+    long CollectedAmount = 0,
+    long RefundedAmount = 0,
+    DateTimeOffset? CollectedAt = null,
+    DateTimeOffset? FixBy = null,
+    DateTimeOffset? NextChargeAt = null)
 {
     public PledgeView ToView() => new(Id, CampaignId, TierId, Country, Quantity, Units, Status, Amounts, CreatedAt,
         Status == PledgeStatus.Reserved ? HoldExpiresAt : null, ConfirmedAt);
@@ -36,9 +46,13 @@ public sealed record PledgeRecord(
 /// A pledge's new row, written only if the row is still at <paramref name="ExpectedVersion"/> and, when
 /// <paramref name="WhileCampaignLive"/>, only while its campaign is live (a backer's change never passes the end).
 /// Every field of <paramref name="Row"/> that can change is written: status, tier, quantity, units, amounts, hold,
-/// setup attempt and saved card.
+/// setup attempt, saved card, and the charge's fields.
 /// </summary>
-public sealed record PledgeUpdate(PledgeRecord Row, int ExpectedVersion, DateTimeOffset Now, bool WhileCampaignLive);
+/// <param name="Messages">Outbox messages the change causes, written in the same transaction.</param>
+public sealed record PledgeUpdate(PledgeRecord Row, int ExpectedVersion, DateTimeOffset Now, bool WhileCampaignLive)
+{
+    public IReadOnlyList<Outbox.OutboxMessage> Messages { get; init; } = [];
+}
 
 /// <summary>What became of a <see cref="PledgeUpdate"/>.</summary>
 public enum PledgeWrite

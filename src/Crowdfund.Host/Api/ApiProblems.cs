@@ -51,6 +51,10 @@ public static class ApiProblems
         Refusal.InternalError => new(500, "internal-error", "Something went wrong on our side; nothing was acknowledged."),
         Refusal.SetupNotFound => new(404, "setup-not-found", "This pledge has no card setup yet; ask for one first."),
         Refusal.WebhookRejected => new(400, "webhook-rejected", "The webhook's signature is missing, forged or too old."),
+        Refusal.RefundNotAllowed => new(409, "refund-not-allowed", "Only a collected pledge can be refunded, and not while disputed."),
+        Refusal.RefundExceedsCollected => new(422, "refund-exceeds-collected", "A refund cannot exceed what was collected and not refunded yet."),
+        Refusal.RefundRefused => new(422, "refund-refused", "The payment provider refused the refund."),
+        Refusal.CollectionNotFound => new(404, "collection-not-found", "The campaign has no collection: it has not succeeded."),
     };
 #pragma warning restore CS8524
 

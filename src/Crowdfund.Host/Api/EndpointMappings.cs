@@ -20,6 +20,7 @@ public static class EndpointMappings
         app.MapTeam();
         app.MapPaymentSetup();
         app.MapStripeWebhooks();
+        app.MapCollection();
         return app;
     }
 }

@@ -20,9 +20,7 @@ public static class TeamEndpoints
 
     public static void MapTeam(this IEndpointRouteBuilder app)
     {
-        var root = app.MapGroup("/team/v1").WithTags("Team").AddEndpointFilter(RequireTeamKey)
-            .Refuses(Refusal.Unauthorized, Refusal.InternalError, Refusal.Unavailable);
-        var team = root.MapGroup("/campaigns");
+        var team = app.MapTeamGroup().MapGroup("/campaigns");
         team.MapPost("", CreateAsync).Refuses([.. DraftCommand, Refusal.CampaignExists]);
         team.MapRead("/{slug}", GetAsync).Refuses(Refusal.CampaignNotFound);
         team.MapPut("/{slug}", UpdateAsync).Refuses(DraftCommand);
@@ -35,6 +33,11 @@ public static class TeamEndpoints
         team.MapRead("/{slug}/dashboard", GetDashboardAsync).Produces<Dashboard>(200, "application/json")
             .Refuses(Refusal.CampaignNotFound);
     }
+
+    /// <summary>The team API's root: every route under it asks for the team key.</summary>
+    public static RouteGroupBuilder MapTeamGroup(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/team/v1").WithTags("Team").AddEndpointFilter(RequireTeamKey)
+            .Refuses(Refusal.Unauthorized, Refusal.InternalError, Refusal.Unavailable);
 
     private static async ValueTask<object?> RequireTeamKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

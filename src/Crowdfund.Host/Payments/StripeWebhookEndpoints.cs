@@ -24,7 +24,7 @@ public static partial class StripeWebhookEndpoints
             .Refuses(Refusal.WebhookRejected, Refusal.BodyTooLarge, Refusal.InternalError, Refusal.Unavailable);
 
     private static async Task<Results<Ok<Received>, ProblemHttpResult>> ReceiveAsync(HttpRequest request, StripeWebhooks webhooks,
-        IPaymentStore store, IGrainFactory grains, TimeProvider clock, ILoggerFactory loggers)
+        IPaymentStore store, ILedgerStore ledger, IGrainFactory grains, TimeProvider clock, ILoggerFactory loggers)
     {
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = MaxEventBytes;
@@ -49,8 +49,11 @@ public static partial class StripeWebhookEndpoints
             return ApiProblems.For(Refusal.WebhookRejected);
         }
         if (await store.IsEventRecordedAsync(paymentEvent.Id)) return TypedResults.Ok(new Received(paymentEvent.Id, Repeat: true));
-        if (paymentEvent.PledgeId is { } pledgeId)
-            await grains.GetGrain<IPledgeGrain>(pledgeId).ApplyPaymentEventAsync(paymentEvent);
+        // Disputes (and charges, depending on the account) carry none of our metadata: their payment names the pledge.
+        var pledgeId = paymentEvent.PledgeId
+            ?? (paymentEvent.PaymentIntentId is { } intent ? await ledger.FindPledgeByPaymentIntentAsync(intent) : null);
+        if (pledgeId is { } pledge)
+            await grains.GetGrain<IPledgeGrain>(pledge).ApplyPaymentEventAsync(paymentEvent with { PledgeId = pledge });
         var first = await store.RecordEventAsync(paymentEvent, clock.GetUtcNow());
         return TypedResults.Ok(new Received(paymentEvent.Id, Repeat: !first));
     }

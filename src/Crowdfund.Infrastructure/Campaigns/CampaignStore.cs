@@ -109,6 +109,10 @@ public sealed class CampaignStore(NpgsqlDataSource dataSource) : ICampaignStore
         var ending = decide(confirmed);
         await InsertEventAsync(connection, tx, campaignId, new CampaignEvent(ending.Status.ToString(), now, confirmed));
         await Outbox.AddAsync(connection, tx, ending.Message);
+        var backers = await connection.QueryAsync<Guid>(
+            "SELECT id FROM pledges WHERE campaign_id = @campaignId AND status = ANY(@counting)",
+            new { campaignId, counting = PledgeStatuses.Counting }, tx);
+        await Outbox.AddManyAsync(connection, tx, backers.Select(ending.ToBacker).ToList());
         await connection.ExecuteAsync(
             "UPDATE campaigns SET status = @Status, finished_at = @now WHERE id = @campaignId",
             new { campaignId, Status = ending.Status.ToString(), now }, tx);

@@ -61,16 +61,8 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource) : IPaymentStore
         return row?.ToSetup();
     }
 
-    public async Task<PledgeWrite> SaveSetupAsync(PaymentSetup setup, PledgeUpdate? pledge)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        if (pledge is not null)
-        {
-            var written = await PledgeStore.UpdateAsync(connection, transaction, pledge);
-            if (written != PledgeWrite.Written) return written;
-        }
-        await connection.ExecuteAsync("""
+    public Task<PledgeWrite> SaveSetupAsync(PaymentSetup setup, PledgeUpdate? pledge) =>
+        PledgeStore.WithUpdateAsync(dataSource, pledge, (connection, transaction) => connection.ExecuteAsync("""
             INSERT INTO payment_setups (pledge_id, attempt, status, setup_intent_id, client_secret, customer_id,
                 payment_method_id, failure_code, decline_code, failure_message, last_event_at, requested_at,
                 expected_ready_at, updated_at)
@@ -87,10 +79,7 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource) : IPaymentStore
             setup.PledgeId, setup.Attempt, Status = setup.Status.ToString(), setup.SetupIntentId, setup.ClientSecret,
             setup.CustomerId, setup.PaymentMethodId, setup.FailureCode, setup.DeclineCode, setup.FailureMessage,
             setup.LastEventAt, setup.RequestedAt, setup.ExpectedReadyAt, setup.UpdatedAt,
-        }, transaction);
-        await transaction.CommitAsync();
-        return PledgeWrite.Written;
-    }
+        }, transaction));
 
     public async Task<bool> IsEventRecordedAsync(string eventId)
     {

@@ -19,7 +19,8 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource) : IPledgeStore
         total AS Total, token_hash AS TokenHash, request_hash AS RequestHash, created_at AS CreatedAt,
         hold_expires_at AS HoldExpiresAt, confirmed_at AS ConfirmedAt, idempotency_key AS IdempotencyKey,
         version AS Version, setup_attempt AS SetupAttempt, card_attempt AS CardAttempt, customer_id AS CustomerId,
-        payment_method_id AS PaymentMethodId
+        payment_method_id AS PaymentMethodId, charge_attempt AS ChargeAttempt, collected_amount AS CollectedAmount,
+        refunded_amount AS RefundedAmount, collected_at AS CollectedAt, fix_by AS FixBy, next_charge_at AS NextChargeAt
         """;
 
     public async Task<PledgeRecord?> GetAsync(Guid id)
@@ -88,10 +89,36 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource) : IPledgeStore
     public async Task<PledgeWrite> UpdateAsync(PledgeUpdate update)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return await UpdateAsync(connection, null, update);
+        if (update.Messages.Count == 0) return await UpdateAsync(connection, null, update);
+        await using var transaction = await connection.BeginTransactionAsync();
+        var written = await UpdateAsync(connection, transaction, update);
+        if (written == PledgeWrite.Written) await transaction.CommitAsync();
+        return written;
     }
 
-    /// <summary>The update, inside the caller's transaction when it gives one (a setup row commits with it).</summary>
+    /// <summary>
+    /// Runs <paramref name="write"/> and the pledge's update (when given) in one transaction: <paramref name="write"/>
+    /// only when the update is written, and nothing is committed otherwise.
+    /// </summary>
+    internal static async Task<PledgeWrite> WithUpdateAsync(NpgsqlDataSource dataSource, PledgeUpdate? update,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task> write)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (update is not null)
+        {
+            var written = await UpdateAsync(connection, transaction, update);
+            if (written != PledgeWrite.Written) return written;
+        }
+        await write(connection, transaction);
+        await transaction.CommitAsync();
+        return PledgeWrite.Written;
+    }
+
+    /// <summary>
+    /// The update, inside the caller's transaction when it gives one (a setup row commits with it), with its outbox
+    /// messages (which need a transaction).
+    /// </summary>
     internal static async Task<PledgeWrite> UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
         PledgeUpdate update)
     {
@@ -108,6 +135,9 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource) : IPledgeStore
                        subtotal = @Subtotal, shipping = @Shipping, tax = @Tax, total = @Total,
                        hold_expires_at = @HoldExpiresAt, setup_attempt = @SetupAttempt, card_attempt = @CardAttempt,
                        customer_id = @CustomerId, payment_method_id = @PaymentMethodId,
+                       charge_attempt = @ChargeAttempt, collected_amount = @CollectedAmount,
+                       refunded_amount = @RefundedAmount, collected_at = @CollectedAt, fix_by = @FixBy,
+                       next_charge_at = @NextChargeAt,
                        confirmed_at = CASE WHEN @Status = 'Confirmed' AND confirmed_at IS NULL THEN @Now ELSE confirmed_at END,
                        updated_at = @Now, version = version + 1
                  WHERE id = @Id AND version = @ExpectedVersion
@@ -119,8 +149,15 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource) : IPledgeStore
             row.Id, update.ExpectedVersion, Status = row.Status.ToString(), row.TierId, row.Quantity, row.Units,
             row.Amounts.Currency, row.Amounts.Subtotal, row.Amounts.Shipping, row.Amounts.Tax, row.Amounts.Total,
             row.HoldExpiresAt, row.SetupAttempt, row.CardAttempt, row.CustomerId, row.PaymentMethodId, update.Now,
-            update.WhileCampaignLive,
+            update.WhileCampaignLive, row.ChargeAttempt, row.CollectedAmount, row.RefundedAmount, row.CollectedAt,
+            row.FixBy, row.NextChargeAt,
         }, transaction);
+        if (updated == 1)
+        {
+            if (update.Messages.Count > 0 && transaction is null)
+                throw new InvalidOperationException("Outbox messages are written only inside a transaction.");
+            foreach (var message in update.Messages) await Postgres.Outbox.AddAsync(connection, transaction!, message);
+        }
         return updated == 1 ? PledgeWrite.Written
             : update.WhileCampaignLive && live == 0 ? PledgeWrite.CampaignNotLive
             : PledgeWrite.Conflict;
@@ -132,11 +169,13 @@ public sealed class PledgeStore(NpgsqlDataSource dataSource) : IPledgeStore
     private sealed record RecordRow(Guid Id, string CampaignId, string TierId, string Country, int Quantity, int Units,
         string Status, string Currency, long Subtotal, long Shipping, long Tax, long Total, byte[] TokenHash,
         byte[] RequestHash, DateTimeOffset CreatedAt, DateTimeOffset? HoldExpiresAt, DateTimeOffset? ConfirmedAt,
-        string IdempotencyKey, int Version, int SetupAttempt, int? CardAttempt, string? CustomerId, string? PaymentMethodId)
+        string IdempotencyKey, int Version, int SetupAttempt, int? CardAttempt, string? CustomerId, string? PaymentMethodId,
+        int ChargeAttempt, long CollectedAmount, long RefundedAmount, DateTimeOffset? CollectedAt, DateTimeOffset? FixBy,
+        DateTimeOffset? NextChargeAt)
     {
         public PledgeRecord ToRecord() => new(Id, CampaignId, TierId, Country, Quantity, Units,
             Enum.Parse<PledgeStatus>(Status), new AmountLines(Currency, Subtotal, Shipping, Tax, Total), TokenHash,
             RequestHash, CreatedAt, HoldExpiresAt, ConfirmedAt, Version, SetupAttempt, CardAttempt, CustomerId,
-            PaymentMethodId);
+            PaymentMethodId, ChargeAttempt, CollectedAmount, RefundedAmount, CollectedAt, FixBy, NextChargeAt);
     }
 }

@@ -1,3 +1,5 @@
+using Crowdfund.Grains.Collection;
+using Crowdfund.Infrastructure.Collection;
 using Crowdfund.Grains.Campaigns;
 using Crowdfund.Grains.Payments;
 using Crowdfund.Grains.Pledges;
@@ -27,6 +29,8 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IPledgeStore, PledgeStore>();
         services.AddSingleton<IEditionStore, EditionStore>();
         services.AddSingleton<IPaymentStore, PaymentStore>();
+        services.AddSingleton<ILedgerStore, LedgerStore>();
+        services.AddSingleton<ICollectionStore, CollectionStore>();
         services.AddSingleton<PledgePathStats>();
         services.AddSingleton<IPledgeWriter>(provider => new PledgeWriter(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<ILogger<PledgeWriter>>(),
