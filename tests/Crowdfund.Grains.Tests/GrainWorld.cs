@@ -42,10 +42,12 @@ public sealed class GrainWorld : IAsyncDisposable
         Silo = await StartSiloAsync(ClusterId, Clock);
     }
 
-    private static Task<TestSilo> StartSiloAsync(string clusterId, FakeTimeProvider clock) =>
-        TestSilo.StartAsync(clusterId, services =>
+    private static async Task<TestSilo> StartSiloAsync(string clusterId, FakeTimeProvider clock)
+    {
+        var emulator = await TestPayments.EmulatorAsync();
+        return await TestSilo.StartAsync(clusterId, services =>
         {
-            services.AddCrowdfundStores().AddCrowdfundGrains();
+            services.AddCrowdfundStores().AddCrowdfundGrains().AddTestPayments(emulator);
             services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, clock);
             services.Configure<CrowdfundGrainOptions>(o =>
             {
@@ -55,6 +57,7 @@ public sealed class GrainWorld : IAsyncDisposable
                 o.ExpiryScanPeriod = TimeSpan.FromHours(1);
             });
         });
+    }
 
     public ICampaignGrain Campaign(string slug) => Grains.GetGrain<ICampaignGrain>(slug);
 

@@ -20,7 +20,9 @@ public sealed class CrashTests
         var cluster = TestSilo.NewClusterId("crash");
         const string key = "crash-team-key-that-is-long-enough-0123";
         using var doomed = await HostProcess.StartAsync(cluster, key);
-        await using var survivor = await TestSilo.StartAsync(cluster, s => s.AddCrowdfundStores().AddCrowdfundGrains());
+        var emulator = await TestPayments.EmulatorAsync();
+        await using var survivor = await TestSilo.StartAsync(cluster,
+            s => s.AddCrowdfundStores().AddCrowdfundGrains().AddTestPayments(emulator));
         using var http = new HttpClient { BaseAddress = new Uri(doomed.BaseUrl) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         var slug = await ApiHost.LaunchCampaignAsync("crash", earlyLimit: 100, client: http);

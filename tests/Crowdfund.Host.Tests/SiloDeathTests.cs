@@ -48,7 +48,9 @@ public sealed class SiloDeathTests
         // A silo in this process joins as an observer, to see where each tier lives: placement is Orleans' choice, and
         // the test needs tiers on the silo it kills. Campaigns are launched through the doomed host (which makes that
         // likely) until at least two of their tiers live there.
-        await using var observer = await TestSilo.StartAsync(cluster, s => s.AddCrowdfundStores().AddCrowdfundGrains());
+        var emulator = await TestPayments.EmulatorAsync();
+        await using var observer = await TestSilo.StartAsync(cluster,
+            s => s.AddCrowdfundStores().AddCrowdfundGrains().AddTestPayments(emulator));
         var management = observer.Grains.GetGrain<IManagementGrain>(0);
         var doomedPort = int.Parse(doomedSettings["Crowdfund:Silo:SiloPort"], System.Globalization.CultureInfo.InvariantCulture);
         var slugs = new List<string>();

@@ -44,4 +44,12 @@ public static class PledgeLifecycle
 
     /// <summary>The backer may still change the tier or quantity, or cancel (while the campaign is live).</summary>
     public static bool BackerMayChange(PledgeStatus status) => status is PledgeStatus.Reserved or PledgeStatus.Confirmed;
+
+    /// <summary>Statuses only the campaign's end leads to: collection, release, and what follows them.</summary>
+    public static bool IsAfterEnd(PledgeStatus status) =>
+        status is not (PledgeStatus.Reserved or PledgeStatus.Confirmed or PledgeStatus.Cancelled or PledgeStatus.Expired);
+
+    /// <summary>Why a backer's change is refused in this status: the campaign ended, or the pledge is let go.</summary>
+    public static Refusal ChangeRefusal(PledgeStatus status) =>
+        IsAfterEnd(status) ? Refusal.CampaignNotLive : Refusal.InvalidPledgeState;
 }

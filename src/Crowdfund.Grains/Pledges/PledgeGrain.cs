@@ -42,7 +42,7 @@ public sealed partial class PledgeGrain(
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             if (await FindAsync(tokenHash) is not { } row) return PledgeResult.Refused(Refusal.PledgeNotFound);
-            if (!PledgeLifecycle.BackerMayChange(row.Status)) return PledgeResult.Refused(Refusal.InvalidPledgeState);
+            if (!PledgeLifecycle.BackerMayChange(row.Status)) return PledgeResult.Refused(PledgeLifecycle.ChangeRefusal(row.Status));
             var written = await WriteAsync(row, PledgeStatus.Cancelled, row.TierId, row.Quantity, row.Units, row.Amounts,
                 clock.GetUtcNow());
             if (written == PledgeWrite.Conflict) continue;
@@ -58,7 +58,7 @@ public sealed partial class PledgeGrain(
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             if (await FindAsync(tokenHash) is not { } row) return PledgeResult.Refused(Refusal.PledgeNotFound);
-            if (!PledgeLifecycle.BackerMayChange(row.Status)) return PledgeResult.Refused(Refusal.InvalidPledgeState);
+            if (!PledgeLifecycle.BackerMayChange(row.Status)) return PledgeResult.Refused(PledgeLifecycle.ChangeRefusal(row.Status));
             // The target tier holds what the change needs first, so the pledge never leaves its rewards for nothing;
             // then the row is written, and every tier involved follows it (which also drops the hold).
             var source = TierOf(row);
