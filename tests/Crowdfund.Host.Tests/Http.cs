@@ -58,10 +58,10 @@ internal static class Http
     /// Stripe's: the setup intent, or its card error.
     /// </summary>
     public static async Task<(HttpStatusCode Status, JsonElement Body)> SaveCardAsync(HttpClient client, string pledgeId,
-        string token, string testCard = "pm_card_visa")
+        string token, string testCard = "pm_card_visa", string? stripeUrl = null)
     {
         var setup = await ReadySetupAsync(client, pledgeId, token);
-        using var browser = new HttpClient { BaseAddress = new Uri(ApiHost.Emulator.BaseUrl) };
+        using var browser = new HttpClient { BaseAddress = new Uri(stripeUrl ?? ApiHost.Emulator.BaseUrl) };
         var confirmed = await browser.PostAsync($"/v1/setup_intents/{setup.GetProperty("setupIntentId").GetString()}/confirm",
             new FormUrlEncodedContent(new Dictionary<string, string>
             {

@@ -1,0 +1,276 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Crowdfund.Grains;
+using Crowdfund.StripeEmulator;
+using Crowdfund.Testing;
+using Dapper;
+
+namespace Crowdfund.Host.Tests;
+
+/// <summary>
+/// The money after the end, on the real host with its own emulator: each confirmed pledge charged once for its stored
+/// total, failures fixed by the backer or dropped, a failed campaign charging nobody, refunds and disputes, and the
+/// ledger agreeing with the provider afterwards.
+/// </summary>
+[NonParallelizable]
+public sealed class CollectionTests
+{
+    private MoneyHost host = null!;
+
+    [OneTimeSetUp]
+    public async Task Start() => host = await MoneyHost.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task Stop() => await host.DisposeAsync();
+
+    [Test]
+    public async Task Every_confirmed_pledge_in_the_five_countries_is_charged_once_for_its_stored_total_in_its_own_currency()
+    {
+        var slug = await host.LaunchAsync("collect", goalUnits: 5);
+        var backers = new List<Backer>();
+        foreach (var country in new[] { "FR", "DE", "ES", "US", "CA" }) backers.Add(await host.PledgeAsync(slug, country));
+        Assert.That(backers.Select(b => b.Currency).Distinct(), Is.EquivalentTo(new[] { "EUR", "USD", "CAD" }));
+
+        await host.EndAsync(slug);
+        var run = await host.CollectionAsync(slug);
+
+        Assert.That(run.GetProperty("pledges").GetProperty("Collected").GetInt32(), Is.EqualTo(5));
+        Assert.That(run.GetProperty("collectedUnits").GetInt32(), Is.EqualTo(5));
+        foreach (var backer in backers)
+        {
+            await host.StatusAsync(backer, "Collected");
+            var charges = ChargesOf(backer);
+            Assert.That(charges.Select(c => (c.Status, c.Amount, c.Currency)),
+                Is.EqualTo(new[] { ("succeeded", backer.Total, backer.Currency.ToLowerInvariant()) }), $"the charges of {backer.Id}");
+            Assert.That((await host.PaymentAsync(backer)).GetProperty("payment").GetProperty("collected").GetInt64(), Is.EqualTo(backer.Total));
+        }
+        await AssertToldOnceAsync(backers[0], "CampaignSucceeded", "PaymentCollected");
+        await AssertReconciledAsync(slug);
+    }
+
+    [Test]
+    public async Task A_declined_charge_is_fixed_with_a_new_card_and_collected()
+    {
+        var slug = await host.LaunchAsync("decline", goalUnits: 1);
+        var backer = await host.PledgeAsync(slug, "DE", card: "pm_card_chargeCustomerFail");
+
+        await host.EndAsync(slug);
+        await host.StatusAsync(backer, "PaymentFailed");
+        var failed = (await host.PaymentAsync(backer)).GetProperty("payment");
+        Assert.That(failed.GetProperty("declineCode").GetString(), Is.EqualTo("generic_decline"));
+        Assert.That(failed.GetProperty("fixBy").GetDateTimeOffset(), Is.EqualTo(host.Clock.GetUtcNow().AddDays(7)).Within(TimeSpan.FromMinutes(1)));
+
+        using var client = host.Client();
+        var (status, answer) = await Http.SaveCardAsync(client, backer.Id, backer.Token, "pm_card_visa", host.Emulator.BaseUrl);
+        Assert.That((int)status, Is.EqualTo(200), answer.ToString());
+        await host.StatusAsync(backer, "Collected");
+
+        Assert.That(ChargesOf(backer).Select(c => (c.Status, c.Amount)),
+            Is.EqualTo(new[] { ("failed", backer.Total), ("succeeded", backer.Total) }));
+        await AssertToldOnceAsync(backer, "PaymentFailed", "PaymentCollected");
+        await AssertReconciledAsync(slug);
+    }
+
+    [Test]
+    public async Task A_charge_the_bank_wants_authenticated_is_completed_by_the_backer_and_collected()
+    {
+        var slug = await host.LaunchAsync("sca", goalUnits: 1);
+        var backer = await host.PledgeAsync(slug, "FR", card: "pm_card_authenticationRequired");
+
+        await host.EndAsync(slug);
+        await host.StatusAsync(backer, "ActionRequired");
+        var payment = await host.PaymentAsync(backer);
+        var action = payment.GetProperty("payment").GetProperty("action");
+        var intent = action.GetProperty("paymentIntentId").GetString()!;
+
+        // What Stripe.js does on the backer's page: confirm the payment on-session with the saved card, then 3-D Secure.
+        using var browser = new HttpClient { BaseAddress = new Uri(host.Emulator.BaseUrl) };
+        var confirmed = await browser.PostAsync($"/v1/payment_intents/{intent}/confirm", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["key"] = payment.GetProperty("publishableKey").GetString()!,
+            ["client_secret"] = action.GetProperty("clientSecret").GetString()!,
+            ["payment_method"] = action.GetProperty("paymentMethodId").GetString()!,
+        }));
+        Assert.That((await Http.JsonAsync(confirmed)).GetProperty("status").GetString(), Is.EqualTo("requires_action"));
+        Assert.That(host.Emulator.CompleteAuthentication(intent), Is.True);
+
+        await host.StatusAsync(backer, "Collected");
+        Assert.That(ChargesOf(backer).Count(c => c.Status == "succeeded"), Is.EqualTo(1));
+        await AssertToldOnceAsync(backer, "ActionRequired", "PaymentCollected");
+        await AssertReconciledAsync(slug);
+    }
+
+    [Test]
+    public async Task A_pledge_not_fixed_within_the_window_is_dropped_its_rewards_released_and_editions_numbered_without_gap()
+    {
+        var slug = await host.LaunchAsync("drop", goalUnits: 1);
+        var first = await host.PledgeAsync(slug, "FR", tierId: "early");
+        var unpaid = await host.PledgeAsync(slug, "ES", card: "pm_card_chargeCustomerFail", tierId: "early", quantity: 2);
+        var last = await host.PledgeAsync(slug, "US", tierId: "early");
+
+        await host.EndAsync(slug);
+        await host.StatusAsync(unpaid, "PaymentFailed");
+        var waiting = await host.CollectionAsync(slug, "Running");
+        Assert.That(waiting.GetProperty("pledges").GetProperty("PaymentFailed").GetInt32(), Is.EqualTo(1));
+
+        // Two retries fall in the window (every 48 hours), then the window closes.
+        host.Clock.Advance(TimeSpan.FromDays(8));
+        await host.Grains.GetGrain<ICollectionGrain>(slug).WakeAsync();
+        await host.StatusAsync(unpaid, "Dropped");
+        var run = await host.CollectionAsync(slug);
+
+        Assert.That(run.GetProperty("collectedUnits").GetInt32(), Is.EqualTo(2));
+        using var team = host.Team();
+        var editions = await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/tiers/early/editions"));
+        var numbers = editions.EnumerateArray().ToDictionary(e => e.GetProperty("pledgeId").GetString()!,
+            e => (e.GetProperty("firstNumber").GetInt32(), e.GetProperty("lastNumber").GetInt32()));
+        Assert.That(numbers, Is.EquivalentTo(new Dictionary<string, (int, int)> { [first.Id] = (1, 1), [last.Id] = (2, 2) }));
+        var tier = await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/tiers/early"));
+        Assert.That(tier.GetProperty("remaining").GetInt32(), Is.EqualTo(8), "the dropped pledge's two rewards are released");
+        await AssertToldOnceAsync(unpaid, "PaymentFailed", "PledgeDropped");
+        await AssertReconciledAsync(slug);
+    }
+
+    [Test]
+    public async Task A_failed_campaign_charges_nobody_lets_every_card_go_and_tells_every_backer()
+    {
+        var slug = await host.LaunchAsync("fail", goalUnits: 500);
+        var backer = await host.PledgeAsync(slug, "FR");
+        var other = await host.PledgeAsync(slug, "CA");
+        // A replaced card is let go too.
+        using (var client = host.Client())
+            Assert.That((int)(await Http.SaveCardAsync(client, other.Id, other.Token, "pm_card_mastercard", host.Emulator.BaseUrl)).Status, Is.EqualTo(200));
+
+        await host.EndAsync(slug);
+        await host.CollectionAsync(slug);
+
+        foreach (var pledge in new[] { backer, other })
+        {
+            await host.StatusAsync(pledge, "Released");
+            Assert.That(ChargesOf(pledge), Is.Empty);
+            await AssertToldOnceAsync(pledge, "CampaignFailed");
+        }
+        await using var connection = await TestDatabase.DataSource.OpenConnectionAsync();
+        var cards = (await connection.QueryAsync<string>(
+            "SELECT DISTINCT payment_method_id FROM payment_setups WHERE pledge_id = ANY(@ids) AND status = 'Succeeded'",
+            new { ids = new[] { Guid.Parse(backer.Id), Guid.Parse(other.Id) } })).ToList();
+        Assert.That(cards, Has.Count.EqualTo(3));
+        var stripe = new Stripe.StripeClient(host.Emulator.SecretKey, apiBase: host.Emulator.BaseUrl);
+        foreach (var card in cards)
+            Assert.That((await stripe.V1.PaymentMethods.GetAsync(card)).CustomerId, Is.Null, $"{card} is detached");
+        await AssertReconciledAsync(slug);
+    }
+
+    [Test]
+    public async Task The_team_refunds_in_part_then_the_rest_never_more_than_collected_and_a_repeated_request_is_one_refund()
+    {
+        var slug = await host.LaunchAsync("refund", goalUnits: 1);
+        var backer = await host.PledgeAsync(slug, "US");
+        await host.EndAsync(slug);
+        await host.StatusAsync(backer, "Collected");
+        using var team = host.Team();
+
+        var tooMuch = await RefundAsync(team, backer, "too-much", backer.Total + 1);
+        await Http.AssertProblemAsync(tooMuch, 422, "refund-exceeds-collected");
+        var part = await RefundAsync(team, backer, "part", 1000);
+        Assert.That((int)part.StatusCode, Is.EqualTo(200), await part.Content.ReadAsStringAsync());
+        var again = await RefundAsync(team, backer, "part", 1000);
+        var answer = await Http.JsonAsync(again);
+        Assert.That(answer.GetProperty("pledgeStatus").GetString(), Is.EqualTo("PartiallyRefunded"));
+        Assert.That(answer.GetProperty("refunded").GetInt64(), Is.EqualTo(1000));
+        var rest = await Http.JsonAsync(await RefundAsync(team, backer, "rest", null));
+        Assert.That(rest.GetProperty("amount").GetInt64(), Is.EqualTo(backer.Total - 1000));
+        Assert.That(rest.GetProperty("pledgeStatus").GetString(), Is.EqualTo("Refunded"));
+        await Http.AssertProblemAsync(await RefundAsync(team, backer, "more", 1), 409, "refund-not-allowed");
+
+        Assert.That(host.Emulator.Refunds().Where(r => ChargesOf(backer).Any(c => c.Id == r.ChargeId)).Select(r => r.Amount),
+            Is.EqualTo(new[] { 1000L, backer.Total - 1000 }));
+        // The provider's charge.refunded events come later and change nothing.
+        await Task.Delay(500);
+        Assert.That((await host.PaymentAsync(backer)).GetProperty("payment").GetProperty("refunded").GetInt64(), Is.EqualTo(backer.Total));
+        await AssertToldOnceAsync(backer, "Refunded", "Refunded");
+        await AssertReconciledAsync(slug);
+    }
+
+    [Test]
+    public async Task A_dispute_marks_the_pledge_and_a_won_dispute_puts_it_back_to_collected()
+    {
+        var slug = await host.LaunchAsync("dispute", goalUnits: 1);
+        var backer = await host.PledgeAsync(slug, "ES", card: "pm_card_createDispute");
+        await host.EndAsync(slug);
+        await host.StatusAsync(backer, "Disputed");
+
+        var dispute = host.Emulator.Disputes().Single(d => ChargesOf(backer).Any(c => c.Id == d.ChargeId));
+        using (var team = host.Team())
+            await Http.AssertProblemAsync(await RefundAsync(team, backer, "during-dispute", null), 409, "refund-not-allowed");
+        host.Emulator.CloseDispute(dispute.Id, won: true);
+        await host.StatusAsync(backer, "Collected");
+        await AssertReconciledAsync(slug);
+    }
+
+    [Test]
+    public async Task The_team_pauses_and_resumes_the_run_and_the_charge_in_flight_still_settles_once()
+    {
+        var slug = await host.LaunchAsync("pause", goalUnits: 1);
+        var backer = await host.PledgeAsync(slug, "FR");
+        using var team = host.Team();
+        await Http.AssertProblemAsync(await team.PostAsync($"/team/v1/campaigns/{slug}/collection/pause", null), 404, "collection-not-found");
+        // The provider answers slowly, so that the pause lands while the charge is in flight.
+        host.Emulator.Faults = new FaultOptions { SlowRate = 1, SlowDelay = TimeSpan.FromSeconds(2) };
+        try
+        {
+            await host.EndAsync(slug);
+            var paused = await Http.JsonAsync(await team.PostAsync($"/team/v1/campaigns/{slug}/collection/pause", null));
+            Assert.That(paused.GetProperty("status").GetString(), Is.EqualTo("Paused"));
+            await host.StatusAsync(backer, "Collected");
+            Assert.That((await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/collection"))).GetProperty("status").GetString(),
+                Is.EqualTo("Paused"), "a paused run stays paused when its last charge settles");
+        }
+        finally
+        {
+            host.Emulator.Faults = new FaultOptions();
+        }
+        var resumed = await Http.JsonAsync(await team.PostAsync($"/team/v1/campaigns/{slug}/collection/resume", null));
+        Assert.That(resumed.GetProperty("status").GetString(), Is.AnyOf("Running", "Finished"));
+        await host.CollectionAsync(slug);
+        await host.StatusAsync(backer, "Collected");
+        Assert.That(ChargesOf(backer), Has.Count.EqualTo(1));
+    }
+
+    private static Task<HttpResponseMessage> RefundAsync(HttpClient team, Backer backer, string key, long? amount)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/team/v1/pledges/{backer.Id}/refunds")
+        {
+            Content = JsonContent.Create(new { amount, reason = "Asked by the backer" }),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        return team.SendAsync(request);
+    }
+
+    private List<ChargeSnapshot> ChargesOf(Backer backer) =>
+        host.Emulator.Charges().Where(c => c.Metadata.GetValueOrDefault("pledge_id") == backer.Id).ToList();
+
+    /// <summary>Each kind of message to the backer was written once (in order of the list, a kind listed twice twice).</summary>
+    private static async Task AssertToldOnceAsync(Backer backer, params string[] kinds)
+    {
+        await using var connection = await TestDatabase.DataSource.OpenConnectionAsync();
+        var written = (await connection.QueryAsync<string>("""
+            SELECT payload->'data'->>'kind' FROM outbox
+             WHERE topic = 'backer.message' AND payload->'data'->>'pledgeId' = @id ORDER BY id
+            """, new { id = backer.Id })).ToList();
+        foreach (var kind in kinds.Distinct())
+            Assert.That(written.Count(w => string.Equals(w, kind, StringComparison.OrdinalIgnoreCase)), Is.EqualTo(kinds.Count(k => k == kind)),
+                $"{kind} messages of {backer.Id} among {string.Join(", ", written)}");
+    }
+
+    private async Task AssertReconciledAsync(string slug)
+    {
+        using var team = host.Team();
+        var response = await team.GetAsync($"/team/v1/campaigns/{slug}/reconciliation");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That((int)response.StatusCode, Is.EqualTo(200), text);
+        var report = JsonDocument.Parse(text).RootElement;
+        Assert.That(report.GetProperty("pledges").GetArrayLength(), Is.Zero, text);
+    }
+}

@@ -1,0 +1,179 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Crowdfund.Grains;
+using Crowdfund.StripeEmulator;
+using Crowdfund.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Crowdfund.Host.Tests;
+
+/// <summary>
+/// A host of its own for the money after a campaign's end: its own emulator (so that the provider's events reach only
+/// it) and a fake domain clock that the tests move past deadlines and fix windows. Everything else is real: Kestrel,
+/// the silo, PostgreSQL, Stripe.net over HTTP, signed webhooks.
+/// </summary>
+internal sealed class MoneyHost : IAsyncDisposable
+{
+    private readonly WebApplicationFactory<Program> factory;
+
+    private MoneyHost(WebApplicationFactory<Program> factory, StripeEmulatorServer emulator, FakeTimeProvider clock, Uri baseAddress) =>
+        (this.factory, Emulator, Clock, BaseAddress) = (factory, emulator, clock, baseAddress);
+
+    public StripeEmulatorServer Emulator { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    public Uri BaseAddress { get; }
+
+    public IGrainFactory Grains => factory.Services.GetRequiredService<IGrainFactory>();
+
+    public static async Task<MoneyHost> StartAsync()
+    {
+        var emulator = await StripeEmulatorServer.StartAsync(new EmulatorOptions
+        {
+            SecretKey = "sk_test_money_tests", PublishableKey = "pk_test_money_tests", RequestsPerSecond = 0,
+            WebhookRetryDelay = TimeSpan.FromMilliseconds(100), WebhookMaxRetryDelay = TimeSpan.FromSeconds(1),
+        });
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var settings = ApiHost.Settings(TestSilo.NewClusterId("money"));
+        settings["Crowdfund:Stripe:ApiBase"] = emulator.BaseUrl;
+        settings["Crowdfund:Stripe:SecretKey"] = emulator.SecretKey;
+        settings["Crowdfund:Stripe:PublishableKey"] = emulator.PublishableKey;
+        settings["urls"] = "http://127.0.0.1:0";
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            foreach (var (key, value) in settings) host.UseSetting(key, value);
+            host.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, clock));
+        });
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        emulator.SetWebhookEndpoint(new Uri(address, "/webhooks/stripe").ToString(), ApiHost.WebhookSecret);
+        return new MoneyHost(factory, emulator, clock, address);
+    }
+
+    public HttpClient Client() => new() { BaseAddress = BaseAddress };
+
+    public HttpClient Team()
+    {
+        var client = Client();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiHost.TeamKey);
+        return client;
+    }
+
+    /// <summary>A live campaign whose deadline is a day away on the host's clock, with a small goal.</summary>
+    public async Task<string> LaunchAsync(string prefix, int goalUnits)
+    {
+        using var team = Team();
+        var slug = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+        var created = await team.PostAsJsonAsync("/team/v1/campaigns", new
+        {
+            slug, title = "Retro phone", product = "Cordless retro landline", goalUnits,
+            deadline = Clock.GetUtcNow().AddDays(1),
+            countries = new object[]
+            {
+                new { country = "FR", currency = "EUR", taxRateBasisPoints = 2000, pricesIncludeTax = true },
+                new { country = "DE", currency = "EUR", taxRateBasisPoints = 1900, pricesIncludeTax = true },
+                new { country = "ES", currency = "EUR", taxRateBasisPoints = 2100, pricesIncludeTax = true },
+                new { country = "US", currency = "USD", taxRateBasisPoints = 0, pricesIncludeTax = false },
+                new { country = "CA", currency = "CAD", taxRateBasisPoints = 1300, pricesIncludeTax = false },
+            },
+        });
+        Assert.That((int)created.StatusCode, Is.EqualTo(201), await created.Content.ReadAsStringAsync());
+        var everywhere = new Dictionary<string, long> { ["FR"] = 900, ["DE"] = 900, ["ES"] = 900, ["US"] = 1500, ["CA"] = 1500 };
+        foreach (var (tierId, tier) in new (string, object)[]
+        {
+            ("early", new
+            {
+                name = "Exclusive edition", prices = new { EUR = 7900, USD = 8900, CAD = 11900 }, limit = 10, maxPerBacker = 3,
+                shipsTo = everywhere.Keys, shipping = everywhere, estimatedDelivery = "2027-09", numberedEdition = true,
+            }),
+            ("standard", new
+            {
+                name = "Standard", prices = new { EUR = 9900, USD = 10900, CAD = 14900 }, shipsTo = everywhere.Keys,
+                shipping = everywhere, estimatedDelivery = "2027-10",
+            }),
+        })
+        {
+            var put = await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/tiers/{tierId}", tier);
+            Assert.That((int)put.StatusCode, Is.EqualTo(200), await put.Content.ReadAsStringAsync());
+        }
+        var launched = await team.PostAsync($"/team/v1/campaigns/{slug}/launch", null);
+        Assert.That((int)launched.StatusCode, Is.EqualTo(200), await launched.Content.ReadAsStringAsync());
+        return slug;
+    }
+
+    /// <summary>A pledge reserved and confirmed with <paramref name="card"/> saved, as a backer's page does it.</summary>
+    public async Task<Backer> PledgeAsync(string slug, string country, string card = "pm_card_visa", string tierId = "standard",
+        int quantity = 1)
+    {
+        using var client = Client();
+        var postal = country switch { "DE" => "10117", "ES" => "28001", "US" => "94103", "CA" => "K1A 0B1", _ => "75002" };
+        var made = await Http.PostPledgeAsync(client, slug, Http.Pledge(tierId, country, quantity, postal,
+            $"backer-{Guid.NewGuid():N}@example.com"));
+        Assert.That((int)made.StatusCode, Is.EqualTo(201), await made.Content.ReadAsStringAsync());
+        var body = await Http.JsonAsync(made);
+        var backer = new Backer(body.GetProperty("id").GetString()!, body.GetProperty("token").GetString()!,
+            body.GetProperty("amounts").GetProperty("total").GetInt64(), body.GetProperty("amounts").GetProperty("currency").GetString()!);
+        var (status, answer) = await Http.SaveCardAsync(client, backer.Id, backer.Token, card, Emulator.BaseUrl);
+        Assert.That((int)status, Is.EqualTo(200), answer.ToString());
+        await Http.StatusAsync(client, backer.Id, backer.Token, "Confirmed");
+        return backer;
+    }
+
+    /// <summary>Moves the clock past the deadline and has the campaign end, as its reminder would within a minute.</summary>
+    public async Task EndAsync(string slug)
+    {
+        Clock.Advance(TimeSpan.FromDays(2));
+        await Grains.GetGrain<ICampaignGrain>(slug).CheckDeadlineAsync();
+    }
+
+    /// <summary>The collection run once it is finished (or in <paramref name="status"/>).</summary>
+    public async Task<JsonElement> CollectionAsync(string slug, string status = "Finished")
+    {
+        using var team = Team();
+        var view = default(JsonElement);
+        await Eventually.Until(async () =>
+        {
+            var response = await team.GetAsync($"/team/v1/campaigns/{slug}/collection");
+            if (!response.IsSuccessStatusCode) return false;
+            view = await Http.JsonAsync(response);
+            return view.GetProperty("status").GetString() == status;
+        }, $"the collection of {slug} is {status}");
+        return view;
+    }
+
+    public async Task<JsonElement> PledgeViewAsync(Backer backer)
+    {
+        using var client = Client();
+        return await Http.JsonAsync(await client.SendAsync(Http.WithToken(HttpMethod.Get, $"/v1/pledges/{backer.Id}", backer.Token)));
+    }
+
+    public async Task<JsonElement> PaymentAsync(Backer backer)
+    {
+        using var client = Client();
+        return await Http.JsonAsync(await client.SendAsync(Http.WithToken(HttpMethod.Get, $"/v1/pledges/{backer.Id}/payment", backer.Token)));
+    }
+
+    public async Task StatusAsync(Backer backer, string status)
+    {
+        using var client = Client();
+        await Http.StatusAsync(client, backer.Id, backer.Token, status);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await factory.DisposeAsync();
+        await Emulator.DisposeAsync();
+    }
+}
+
+/// <summary>A pledge as its backer holds it: id, token, and the stored total in its currency.</summary>
+internal sealed record Backer(string Id, string Token, long Total, string Currency);
