@@ -87,15 +87,15 @@ public sealed class ApiHost
 
     /// <summary>Creates and launches a campaign over the team API: five countries, a limited tier and a standard one.</summary>
     public static async Task<string> LaunchCampaignAsync(string prefix, int earlyLimit = 10, bool launch = true,
-        HttpClient? client = null)
+        HttpClient? client = null, int goalUnits = 500, DateTimeOffset? deadline = null)
     {
         var slug = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
         using var own = client is null ? Team() : null;
         var team = client ?? own!;
         var created = await team.PostAsJsonAsync("/team/v1/campaigns", new
         {
-            slug, title = "Retro phone", product = "Cordless retro landline", goalUnits = 500,
-            deadline = DateTimeOffset.UtcNow.AddDays(30),
+            slug, title = "Retro phone", product = "Cordless retro landline", goalUnits,
+            deadline = deadline ?? DateTimeOffset.UtcNow.AddDays(30),
             countries = new object[]
             {
                 new { country = "FR", currency = "EUR", taxRateBasisPoints = 2000, pricesIncludeTax = true },
