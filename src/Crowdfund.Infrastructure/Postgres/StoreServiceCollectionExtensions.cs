@@ -27,6 +27,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IPledgeStore, PledgeStore>();
         services.AddSingleton<IEditionStore, EditionStore>();
         services.AddSingleton<IPaymentStore, PaymentStore>();
+        services.AddSingleton<ReconciliationStore>();
         services.AddSingleton<PledgePathStats>();
         services.AddSingleton<IPledgeWriter>(provider => new PledgeWriter(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<ILogger<PledgeWriter>>(),

@@ -27,6 +27,17 @@ internal static class Backers
         return (customer, saved.PaymentMethodId);
     }
 
+    /// <summary>A backer of the campaign who saved this card and whose pledge was charged (attempt 1), whatever the answer.</summary>
+    public static async Task<PaidPledge> PaidAsync(StripeEmulatorServer server, StripeGateway gateway, string campaignId, string card,
+        long amount, string currency)
+    {
+        var (customer, saved) = await SavedCardAsync(server, gateway, card);
+        var pledge = Guid.NewGuid();
+        var charge = await gateway.ChargeAsync(new ChargeRequest(customer, saved, amount, currency,
+            Stripes.ChargeMetadata(pledge, campaignId: campaignId)), $"charge-{pledge}-1");
+        return new PaidPledge(pledge, charge);
+    }
+
     /// <summary>Confirms a card setup with a card; the answer is Stripe's: the setup intent, or its card error.</summary>
     public static Task<JsonElement> ConfirmSetupAsync(StripeEmulatorServer server, SetupIntentInfo setup, string card,
         HttpStatusCode expected = HttpStatusCode.OK) =>
@@ -51,4 +62,10 @@ internal static class Backers
         Assert.That(answer.StatusCode, Is.EqualTo(expected), body);
         return JsonDocument.Parse(body).RootElement.Clone();
     }
+}
+
+/// <summary>A pledge and the answer to its charge.</summary>
+internal sealed record PaidPledge(Guid Pledge, ChargeResult Charge)
+{
+    public string PaymentIntentId => Charge.PaymentIntentId;
 }

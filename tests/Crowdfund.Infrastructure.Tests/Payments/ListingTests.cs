@@ -17,19 +17,19 @@ public sealed class ListingTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
         await using var server = await Stripes.StartAsync(time: clock);
         using var gateway = Stripes.Gateway(Stripes.Options(server));
-        await ChargeAsync(server, gateway, "pm_card_visa", 7000, "EUR", Campaign);
+        await Backers.PaidAsync(server, gateway, Campaign, "pm_card_visa", 7000, "EUR");
         clock.Advance(TimeSpan.FromHours(1));
         var since = clock.GetUtcNow() - TimeSpan.FromMinutes(30);
 
-        var refunded = await ChargeAsync(server, gateway, "pm_card_visa", 10000, "EUR", Campaign);
+        var refunded = await Backers.PaidAsync(server, gateway, Campaign, "pm_card_visa", 10000, "EUR");
         await gateway.RefundAsync(refunded.PaymentIntentId, 3000, new Dictionary<string, string>(), "listed-refund");
-        var open = await ChargeAsync(server, gateway, "pm_card_createDispute", 8900, "USD", Campaign);
-        var won = await ChargeAsync(server, gateway, "pm_card_createDispute", 5000, "EUR", Campaign);
-        var lost = await ChargeAsync(server, gateway, "pm_card_createDispute", 6000, "CAD", Campaign);
+        var open = await Backers.PaidAsync(server, gateway, Campaign, "pm_card_createDispute", 8900, "USD");
+        var won = await Backers.PaidAsync(server, gateway, Campaign, "pm_card_createDispute", 5000, "EUR");
+        var lost = await Backers.PaidAsync(server, gateway, Campaign, "pm_card_createDispute", 6000, "CAD");
         server.CloseDispute(DisputeOf(server, won), won: true);
         server.CloseDispute(DisputeOf(server, lost), won: false);
-        var declined = await ChargeAsync(server, gateway, "pm_card_chargeCustomerFail", 4000, "EUR", Campaign);
-        await ChargeAsync(server, gateway, "pm_card_visa", 9900, "EUR", "another-campaign");
+        var declined = await Backers.PaidAsync(server, gateway, Campaign, "pm_card_chargeCustomerFail", 4000, "EUR");
+        await Backers.PaidAsync(server, gateway, "another-campaign", "pm_card_visa", 9900, "EUR");
         var (customer, card) = await Backers.SavedCardAsync(server, gateway);
         await Stripes.Client(server).V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions
         {
@@ -56,21 +56,9 @@ public sealed class ListingTests
             "requires_payment_method", "EUR", 4000, 0, 0, 0, null, null)), "a failed charge has no fee");
     }
 
-    private static ProviderPayment Find(IEnumerable<ProviderPayment> listed, Paid paid) =>
+    private static ProviderPayment Find(IEnumerable<ProviderPayment> listed, PaidPledge paid) =>
         listed.Single(p => p.PaymentIntentId == paid.PaymentIntentId);
 
-    private static string DisputeOf(StripeEmulatorServer server, Paid paid) =>
+    private static string DisputeOf(StripeEmulatorServer server, PaidPledge paid) =>
         server.Disputes().Single(d => d.PaymentIntentId == paid.PaymentIntentId).Id;
-
-    private sealed record Paid(Guid Pledge, string PaymentIntentId);
-
-    private static async Task<Paid> ChargeAsync(StripeEmulatorServer server, StripeGateway gateway, string cardName,
-        long amount, string currency, string campaign)
-    {
-        var (customer, card) = await Backers.SavedCardAsync(server, gateway, cardName);
-        var pledge = Guid.NewGuid();
-        var charge = await gateway.ChargeAsync(new ChargeRequest(customer, card, amount, currency,
-            Stripes.ChargeMetadata(pledge, campaignId: campaign)), $"charge-{pledge}-1");
-        return new Paid(pledge, charge.PaymentIntentId);
-    }
 }
