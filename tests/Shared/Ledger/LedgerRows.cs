@@ -21,7 +21,7 @@ internal static class LedgerRows
                                  total, backer_name, backer_email, shipping_address, token_hash, idempotency_key, request_hash,
                                  created_at, updated_at, locale, charge_attempt, collected_amount, refunded_amount, collected_at)
             VALUES (@pledgeId, @campaignId, 'standard', 'FR', 1, 1, @status, @currency, @total, 0, 0,
-                    @total, 'Ada Lovelace', 'ada@example.com', '{}'::jsonb, '\x00', @key, '\x00',
+                    @total, 'Ada Lovelace', 'ada@example.com', '{"line1":"1 rue de la Paix","city":"Paris","postalCode":"75002"}'::jsonb, '\x00', @key, '\x00',
                     @now, @now, 'fr-FR', @chargeAttempt, @collected, @refunded, CASE WHEN @collected > 0 THEN @now END)
             """, new { pledgeId, campaignId, status, currency, total, key = pledgeId.ToString(), now, chargeAttempt, collected, refunded });
         if (paymentIntentId is not null) await ChargeAsync(pledgeId, chargeAttempt, total, currency, paymentIntentId);
