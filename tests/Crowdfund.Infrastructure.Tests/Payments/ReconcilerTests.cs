@@ -15,9 +15,11 @@ public sealed class ReconcilerTests
     public async Task The_ledger_holds_the_charged_pledges_with_their_latest_payment_and_what_their_disputes_hold_back()
     {
         var campaign = Campaign();
-        var collected = await LedgerRows.PledgeAsync(campaign, "Collected", "EUR", 7900, chargeAttempt: 2, paymentIntentId: "pi_second", collected: 7900);
-        await LedgerRows.ChargeAsync(collected, 1, 7900, "EUR", "pi_first");
-        var disputed = await LedgerRows.PledgeAsync(campaign, "Disputed", "USD", 8900, chargeAttempt: 1, paymentIntentId: "pi_disputed", collected: 8900);
+        // Payment ids are unique in the ledger, and the database outlives a run.
+        var (first, second, paid) = ($"pi_{Guid.NewGuid():N}", $"pi_{Guid.NewGuid():N}", $"pi_{Guid.NewGuid():N}");
+        var collected = await LedgerRows.PledgeAsync(campaign, "Collected", "EUR", 7900, chargeAttempt: 2, paymentIntentId: second, collected: 7900);
+        await LedgerRows.ChargeAsync(collected, 1, 7900, "EUR", first);
+        var disputed = await LedgerRows.PledgeAsync(campaign, "Disputed", "USD", 8900, chargeAttempt: 1, paymentIntentId: paid, collected: 8900);
         await LedgerRows.DisputeAsync(disputed, $"dp_won_{disputed:N}", "won", 8900, "USD", DateTimeOffset.UtcNow.AddHours(-2));
         await LedgerRows.DisputeAsync(disputed, $"dp_open_{disputed:N}", "needs_response", 8900, "USD");
         var confirmed = await LedgerRows.PledgeAsync(campaign, "Confirmed", "EUR", 9900);
@@ -29,8 +31,8 @@ public sealed class ReconcilerTests
 
         Assert.That(ledger, Is.EquivalentTo(new[]
         {
-            new LedgerPledge(collected, "Collected", "EUR", 2, "pi_second", 7900, 0, 0, null),
-            new LedgerPledge(disputed, "Disputed", "USD", 1, "pi_disputed", 8900, 0, 8900, "needs_response"),
+            new LedgerPledge(collected, "Collected", "EUR", 2, second, 7900, 0, 0, null),
+            new LedgerPledge(disputed, "Disputed", "USD", 1, paid, 8900, 0, 8900, "needs_response"),
         }), "neither a pledge never charged nor another campaign's");
         Assert.That(asked, Is.EqualTo(new[] { new LedgerPledge(confirmed, "Confirmed", "EUR", 0, null, 0, 0, 0, null) }),
             "a pledge asked for by id, whatever its state; an unknown id is not there");
