@@ -10,6 +10,9 @@ namespace Crowdfund.Infrastructure.Payments;
 /// <summary>Charging a saved card off-session, finding a charge again, refunding it, and letting the card go.</summary>
 public sealed partial class StripeGateway
 {
+    // Stripe's code and decline code for an off-session charge that needs the card holder.
+    private const string AuthenticationRequired = "authentication_required";
+
     public async Task<ChargeResult> ChargeAsync(ChargeRequest charge, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(charge);
@@ -137,6 +140,4 @@ public sealed partial class StripeGateway
             outcome == ChargeOutcome.Succeeded ? null : failure?.Code,
             outcome == ChargeOutcome.Succeeded ? null : failure?.DeclineCode);
     }
-
-    private const string AuthenticationRequired = "authentication_required";
 }

@@ -10,8 +10,9 @@ namespace Crowdfund.Infrastructure.Payments;
 
 /// <summary>
 /// The payment port on Stripe.net. Every call goes through <see cref="StripePipeline"/> (retry, circuit breaker, this
-/// silo's share of the account's rate, a timeout per attempt) with the caller's idempotency key on every attempt.
-/// Stripe.net's own retries are off, so that the pipeline alone decides what is retried and when.
+/// silo's share of the account's rate, a timeout per attempt), every write with the caller's idempotency key on every
+/// attempt; reads (list pages, a card looked up) need none. Stripe.net's own retries are off, so that the pipeline alone
+/// decides what is retried and when.
 /// </summary>
 public sealed partial class StripeGateway : IPaymentGateway, IDisposable
 {
