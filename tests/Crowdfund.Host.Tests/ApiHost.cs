@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Crowdfund.StripeEmulator;
 using Crowdfund.Testing;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -42,9 +43,9 @@ public sealed class ApiHost
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             foreach (var (key, value) in Settings(cluster)) host.UseSetting(key, value);
-            // A port of the system's choosing: without an address Kestrel takes localhost:5000, which another test
-            // run on the same machine may hold.
-            host.UseSetting("urls", "http://127.0.0.1:0");
+            // A port of its own: UseKestrel(0) on this derived factory does not reach the host it builds, which then
+            // took Kestrel's default 5000 and failed whenever another checkout's tests held it.
+            host.UseUrls("http://127.0.0.1:0");
         });
         factory.UseKestrel(0);
         factory.StartServer();

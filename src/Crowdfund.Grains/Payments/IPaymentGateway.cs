@@ -55,6 +55,7 @@ public interface IPaymentGateway
 
     /// <summary>Lets a saved card go (Stripe: detach it from the customer). A card already let go counts as done.</summary>
     /// <exception cref="PaymentGatewayUnavailableException">Retryable.</exception>
+    /// <exception cref="PaymentGatewayException">Refused for another reason (no such card: "resource_missing").</exception>
     Task DetachCardAsync(string paymentMethodId, string idempotencyKey, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -87,8 +88,11 @@ public enum ChargeOutcome
 
 /// <summary>The provider's answer to a charge.</summary>
 /// <param name="PaymentIntentId">The provider's payment ("pi_..."): the backer confirms it on-session after an ActionRequired.</param>
-/// <param name="ClientSecret">What the backer's browser confirms the payment with, after ActionRequired.</param>
+/// <param name="ClientSecret">What the backer's browser confirms the payment with, after ActionRequired (null otherwise).</param>
 /// <param name="Amount">What the payment is for; <paramref name="AmountReceived"/> what was taken.</param>
+/// <param name="Currency">ISO 4217, upper case as Crowdfund writes it ("EUR"), whatever case the provider uses.</param>
+/// <param name="FailureCode">The error code of a decline or a request for authentication ("card_declined",
+/// "authentication_required"); <paramref name="DeclineCode"/> the bank's reason. Null after a success.</param>
 public sealed record ChargeResult(ChargeOutcome Outcome, string PaymentIntentId, string? ClientSecret, string? ChargeId,
     long Amount, long AmountReceived, string Currency, string? FailureCode, string? DeclineCode);
 
@@ -98,8 +102,12 @@ public sealed record RefundResult(string RefundId, long Amount, string Currency,
 /// <summary>One payment as the provider holds it, for the reconciliation.</summary>
 /// <param name="PledgeId">From the payment's metadata.</param>
 /// <param name="Status">The provider's status of the payment ("succeeded", "requires_payment_method"...).</param>
-/// <param name="AmountReceived">What was taken; <paramref name="AmountRefunded"/> and <paramref name="AmountDisputed"/> what went back or is contested.</param>
-/// <param name="Fee">The provider's fee on the charge, when it says (null otherwise).</param>
+/// <param name="Attempt">From the payment's metadata; 0 when it has none.</param>
+/// <param name="Currency">ISO 4217, upper case.</param>
+/// <param name="AmountReceived">What was taken; <paramref name="AmountRefunded"/> what went back; <paramref name="AmountDisputed"/>
+/// what disputes hold back: open or lost ones, not won ones nor inquiries, which never withdrew it.</param>
+/// <param name="Fee">The provider's fee on the charge, when it says (null otherwise, and for a failed charge).</param>
+/// <param name="DisputeStatus">The status of the payment's latest dispute ("needs_response", "won", "lost"), if any.</param>
 public sealed record ProviderPayment(Guid PledgeId, int Attempt, string PaymentIntentId, string Status, string Currency,
     long Amount, long AmountReceived, long AmountRefunded, long AmountDisputed, long? Fee, string? DisputeStatus);
 

@@ -5,6 +5,7 @@ using Crowdfund.Domain.Rules;
 using Crowdfund.Grains;
 using Crowdfund.Grains.Tiers;
 using Crowdfund.Host.Hosting;
+using Crowdfund.Host.Payments;
 using Crowdfund.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,7 @@ public static class TeamEndpoints
         team.MapPost("/{slug}/launch", LaunchAsync).Refuses(Refusal.CampaignNotFound, Refusal.CampaignNotDraft, Refusal.LaunchBlocked);
         team.MapRead("/{slug}/dashboard", GetDashboardAsync).Produces<Dashboard>(200, "application/json")
             .Refuses(Refusal.CampaignNotFound);
+        team.MapReconciliation();
     }
 
     /// <summary>The team API's root: every route under it asks for the team key.</summary>

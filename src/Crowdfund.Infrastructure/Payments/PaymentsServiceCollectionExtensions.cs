@@ -11,8 +11,8 @@ public static class PaymentsServiceCollectionExtensions
     /// <summary>
     /// Registers the Stripe adapter: <see cref="StripeOptions"/> bound from "Crowdfund:Stripe" and checked when the host
     /// starts (a bad setting stops it, named), <see cref="StripeGateway"/> as the grains' <see cref="IPaymentGateway"/>,
-    /// <see cref="StripeWebhooks"/> for the webhook edge, and the silo count that sizes this silo's share of the
-    /// account's rate limit.
+    /// <see cref="StripeWebhooks"/> for the webhook edge, the <see cref="Reconciler"/> of the ledger with Stripe, and the
+    /// silo count that sizes this silo's share of the account's rate limit.
     /// </summary>
     /// <remarks>
     /// In a silo the count follows Orleans' membership (<see cref="OrleansSiloCount"/>, which needs the silo's
@@ -33,6 +33,8 @@ public static class PaymentsServiceCollectionExtensions
             provider.GetRequiredService<ISiloCount>(),
             provider.GetRequiredService<ILogger<StripeGateway>>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IPaymentGateway>(provider => provider.GetRequiredService<StripeGateway>());
+        // The reconciliation reads the ledger through ReconciliationStore, registered with the other stores.
+        services.TryAddSingleton<Reconciler>();
         services.TryAddSingleton(provider => new StripeWebhooks(
             provider.GetRequiredService<IOptions<StripeOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
         return services;

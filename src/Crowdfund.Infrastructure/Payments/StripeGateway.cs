@@ -10,10 +10,11 @@ namespace Crowdfund.Infrastructure.Payments;
 
 /// <summary>
 /// The payment port on Stripe.net. Every call goes through <see cref="StripePipeline"/> (retry, circuit breaker, this
-/// silo's share of the account's rate, a timeout per attempt) with the caller's idempotency key on every attempt.
-/// Stripe.net's own retries are off, so that the pipeline alone decides what is retried and when.
+/// silo's share of the account's rate, a timeout per attempt), every write with the caller's idempotency key on every
+/// attempt; reads (list pages, a card looked up) need none. Stripe.net's own retries are off, so that the pipeline alone
+/// decides what is retried and when.
 /// </summary>
-public sealed class StripeGateway : IPaymentGateway, IDisposable
+public sealed partial class StripeGateway : IPaymentGateway, IDisposable
 {
     /// <summary>The metadata key under which a customer keeps the idempotency key that created it, to find duplicates after the key expired at Stripe (24 hours).</summary>
     public const string IdempotencyKeyMetadata = "crowdfund_idempotency_key";
@@ -90,29 +91,26 @@ public sealed class StripeGateway : IPaymentGateway, IDisposable
         return new SetupIntentInfo(setup.Id, setup.ClientSecret, setup.Status);
     }
 
-    // Placeholders until the collection calls land (this session's next commits): nothing calls them yet.
-    public Task<ChargeResult> ChargeAsync(ChargeRequest charge, string idempotencyKey, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
-
-    public Task<ChargeResult?> FindChargeAsync(string customerId, Guid pledgeId, int attempt, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
-
-    public Task<RefundResult> RefundAsync(string paymentIntentId, long amount, IReadOnlyDictionary<string, string> metadata,
-        string idempotencyKey, CancellationToken cancellationToken = default) => throw new NotImplementedException();
-
-    public Task DetachCardAsync(string paymentMethodId, string idempotencyKey, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
-
-    public IAsyncEnumerable<ProviderPayment> ListPaymentsAsync(string campaignId, DateTimeOffset since, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
-
     public void Dispose()
     {
         silos.Changed -= UpdateShare;
         limiter.Dispose();
     }
 
-    private async Task<T> CallAsync<T>(string operation, string idempotencyKey,
+    /// <summary>A write: every attempt carries the same idempotency key, so Stripe replays or refuses, never repeats.</summary>
+    private Task<T> CallAsync<T>(string operation, string idempotencyKey,
+        Func<StripeClient, RequestOptions, CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        RunAsync(operation, idempotencyKey, call, cancellationToken);
+
+    /// <summary>
+    /// A read (a GET, a list page): no idempotency key, since repeating it changes nothing, but the same pipeline, so
+    /// that reads take their share of the account's rate and meet the same retries and circuit as writes.
+    /// </summary>
+    private Task<T> ReadAsync<T>(string operation, Func<StripeClient, RequestOptions, CancellationToken, Task<T>> call,
+        CancellationToken cancellationToken) =>
+        RunAsync(operation, idempotencyKey: null, call, cancellationToken);
+
+    private async Task<T> RunAsync<T>(string operation, string? idempotencyKey,
         Func<StripeClient, RequestOptions, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -123,7 +121,7 @@ public sealed class StripeGateway : IPaymentGateway, IDisposable
             return await pipeline.ExecuteAsync(async attempt =>
             {
                 Interlocked.Increment(ref attempts);
-                // A new RequestOptions per attempt, always with the same key: Stripe replays or refuses, never repeats.
+                // A new RequestOptions per attempt, always with the same key (none for a read).
                 return await call(stripe, new RequestOptions { IdempotencyKey = idempotencyKey }, attempt.CancellationToken);
             }, context);
         }

@@ -9,7 +9,9 @@ namespace Crowdfund.Infrastructure.Payments;
 /// <summary>
 /// Verifies the body of a Stripe webhook (signature under the endpoint's secret, timestamp within the tolerance) and
 /// reduces the event to the <see cref="PaymentEvent"/> the grains act on. Any event type parses, so that the edge can
-/// record and ignore what it does not handle; only objects Crowdfund created carry a pledge id.
+/// record and ignore what it does not handle; only objects Crowdfund created carry a pledge id. Setups, payments,
+/// charges (refunds) and disputes are read into their fields; a dispute has no metadata of ours, so its event names the
+/// payment and the pledge is found from it. Currencies are upper case, as the rest of Crowdfund writes them.
 /// </summary>
 public sealed class StripeWebhooks
 {
@@ -74,22 +76,66 @@ public sealed class StripeWebhooks
         var (objectId, metadata) = stripeEvent.Data?.Object is IHasId typed
             ? (typed.Id, (typed as IHasMetadata)?.Metadata)
             : Untyped(body);
-        var setup = stripeEvent.Data?.Object as SetupIntent;
-        return new PaymentEvent(
+        var reduced = new PaymentEvent(
             stripeEvent.Id,
             stripeEvent.Type,
             created,
             objectId ?? "",
             metadata?.GetValueOrDefault(PaymentMetadata.PledgeId) is { } pledge && Guid.TryParse(pledge, out var pledgeId) ? pledgeId : null,
-            metadata?.GetValueOrDefault(PaymentMetadata.SetupAttempt) is { } attempt
-                && int.TryParse(attempt, NumberStyles.None, CultureInfo.InvariantCulture, out var setupAttempt) ? setupAttempt : null,
-            setup?.CustomerId,
-            setup?.PaymentMethodId,
-            setup?.Status,
-            setup?.LastSetupError?.Code,
-            setup?.LastSetupError?.DeclineCode,
-            setup?.LastSetupError?.Message);
+            Number(metadata, PaymentMetadata.SetupAttempt),
+            null, null, null, null, null, null,
+            ChargeAttempt: Number(metadata, PaymentMetadata.ChargeAttempt));
+        return stripeEvent.Data?.Object switch
+        {
+            SetupIntent setup => reduced with
+            {
+                CustomerId = setup.CustomerId,
+                PaymentMethodId = setup.PaymentMethodId,
+                Status = setup.Status,
+                FailureCode = setup.LastSetupError?.Code,
+                DeclineCode = setup.LastSetupError?.DeclineCode,
+                FailureMessage = setup.LastSetupError?.Message,
+            },
+            PaymentIntent intent => reduced with
+            {
+                PaymentIntentId = intent.Id,
+                CustomerId = intent.CustomerId,
+                // A declined payment lets go of its card; the error still names it.
+                PaymentMethodId = intent.PaymentMethodId ?? intent.LastPaymentError?.PaymentMethod?.Id,
+                Status = intent.Status,
+                FailureCode = intent.LastPaymentError?.Code,
+                DeclineCode = intent.LastPaymentError?.DeclineCode,
+                FailureMessage = intent.LastPaymentError?.Message,
+                Amount = intent.Amount,
+                AmountReceived = intent.AmountReceived,
+                Currency = intent.Currency?.ToUpperInvariant(),
+            },
+            Charge charge => reduced with
+            {
+                PaymentIntentId = charge.PaymentIntentId,
+                CustomerId = charge.CustomerId,
+                Status = charge.Status,
+                Amount = charge.Amount,
+                AmountRefunded = charge.AmountRefunded,
+                Currency = charge.Currency?.ToUpperInvariant(),
+            },
+            Dispute dispute => reduced with
+            {
+                PaymentIntentId = dispute.PaymentIntentId,
+                Status = dispute.Status,
+                Amount = dispute.Amount,
+                Currency = dispute.Currency?.ToUpperInvariant(),
+                DisputeId = dispute.Id,
+                DisputeStatus = dispute.Status,
+                DisputeReason = dispute.Reason,
+            },
+            _ => reduced,
+        };
     }
+
+    private static int? Number(Dictionary<string, string>? metadata, string key) =>
+        metadata?.GetValueOrDefault(key) is { } text
+        && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
 
     /// <summary>The id and metadata of an object Stripe.net has no type for, from the JSON itself.</summary>
     private static (string? Id, Dictionary<string, string>? Metadata) Untyped(string body)

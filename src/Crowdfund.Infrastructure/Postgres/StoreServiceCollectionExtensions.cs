@@ -31,6 +31,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IPaymentStore, PaymentStore>();
         services.AddSingleton<ILedgerStore, LedgerStore>();
         services.AddSingleton<ICollectionStore, CollectionStore>();
+        services.AddSingleton<ReconciliationStore>();
         services.AddSingleton<PledgePathStats>();
         services.AddSingleton<IPledgeWriter>(provider => new PledgeWriter(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<ILogger<PledgeWriter>>(),

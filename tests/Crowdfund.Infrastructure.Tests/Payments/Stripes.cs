@@ -1,6 +1,8 @@
 using Crowdfund.Grains.Payments;
 using Crowdfund.Infrastructure.Payments;
+using Crowdfund.Messages.Payments;
 using Crowdfund.StripeEmulator;
+using Crowdfund.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,7 +16,8 @@ internal static class Stripes
     public const string WebhookSecret = "whsec_payments_tests_secret";
 
     /// <summary>An emulator with no rate limit unless a test sets one, and quick webhook retries.</summary>
-    public static Task<StripeEmulatorServer> StartAsync(Action<EmulatorOptions>? configure = null)
+    /// <param name="time">The emulator's clock (<c>created</c> of what it makes); the system's by default.</param>
+    public static Task<StripeEmulatorServer> StartAsync(Action<EmulatorOptions>? configure = null, TimeProvider? time = null)
     {
         var options = new EmulatorOptions
         {
@@ -25,7 +28,7 @@ internal static class Stripes
             WebhookMaxRetryDelay = TimeSpan.FromMilliseconds(200),
         };
         configure?.Invoke(options);
-        return StripeEmulatorServer.StartAsync(options);
+        return StripeEmulatorServer.StartAsync(options, time);
     }
 
     public static StripeOptions Options(StripeEmulatorServer server, Action<StripeOptions>? configure = null)
@@ -67,6 +70,28 @@ internal static class Stripes
         [PaymentMetadata.CampaignId] = "retro-phone",
         [PaymentMetadata.SetupAttempt] = attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
+
+    /// <summary>What the collection puts on a charge: its campaign, pledge and attempt.</summary>
+    public static Dictionary<string, string> ChargeMetadata(Guid pledgeId, int attempt = 1, string campaignId = "retro-phone") => new()
+    {
+        [PaymentMetadata.PledgeId] = pledgeId.ToString(),
+        [PaymentMetadata.CampaignId] = campaignId,
+        [PaymentMetadata.ChargeAttempt] = attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The first event of this type the receiver got (and that <paramref name="where"/> accepts), verified and reduced.</summary>
+    public static async Task<PaymentEvent> DeliveredAsync(WebhookReceiver receiver, StripeWebhooks webhooks, string type,
+        Func<PaymentEvent, bool>? where = null)
+    {
+        PaymentEvent? found = null;
+        await UntilAsync(() =>
+        {
+            found = receiver.Received.Select(r => webhooks.Verify(r.Body, r.Signature))
+                .FirstOrDefault(e => e.Type == type && (where is null || where(e)));
+            return found is not null;
+        }, $"a {type} event delivered");
+        return found!;
+    }
 
     /// <summary>Polls until the condition holds, at most 10 s.</summary>
     public static async Task UntilAsync(Func<bool> condition, string what)

@@ -24,9 +24,9 @@ public sealed class WebhookTests
 
         var customer = await gateway.CreateCustomerAsync(Stripes.Email(), $"customer-{pledge}");
         var setup = await gateway.CreateSetupIntentAsync(customer, Stripes.Metadata(pledge, attempt: 2), $"setup-{pledge}-2");
-        await ConfirmAsync(server, setup, "pm_card_visa");
+        await Backers.ConfirmSetupAsync(server, setup, "pm_card_visa");
 
-        var succeeded = await DeliveredAsync(receiver, webhooks, PaymentEvent.SetupSucceeded);
+        var succeeded = await Stripes.DeliveredAsync(receiver, webhooks, PaymentEvent.SetupSucceeded);
         Assert.That(succeeded.ObjectId, Is.EqualTo(setup.Id));
         Assert.That(succeeded.PledgeId, Is.EqualTo(pledge));
         Assert.That(succeeded.SetupAttempt, Is.EqualTo(2));
@@ -38,7 +38,7 @@ public sealed class WebhookTests
         Assert.That(succeeded.Created, Is.EqualTo(recorded.Created));
         Assert.That(succeeded.Created.Offset, Is.EqualTo(TimeSpan.Zero));
 
-        var about = await DeliveredAsync(receiver, webhooks, "customer.created");
+        var about = await Stripes.DeliveredAsync(receiver, webhooks, "customer.created");
         Assert.That(about.ObjectId, Is.EqualTo(customer));
         Assert.That((about.PledgeId, about.SetupAttempt, about.Status), Is.EqualTo(((Guid?)null, (int?)null, (string?)null)),
             "an event the grains do not act on still parses, to be recorded and ignored");
@@ -55,9 +55,9 @@ public sealed class WebhookTests
         var customer = await gateway.CreateCustomerAsync(Stripes.Email(), $"customer-{pledge}");
         var setup = await gateway.CreateSetupIntentAsync(customer, Stripes.Metadata(pledge), $"setup-{pledge}-1");
 
-        await ConfirmAsync(server, setup, "pm_card_chargeDeclinedInsufficientFunds", HttpStatusCode.PaymentRequired);
+        await Backers.ConfirmSetupAsync(server, setup, "pm_card_chargeDeclinedInsufficientFunds", HttpStatusCode.PaymentRequired);
 
-        var failed = await DeliveredAsync(receiver, new StripeWebhooks(options), PaymentEvent.SetupFailed);
+        var failed = await Stripes.DeliveredAsync(receiver, new StripeWebhooks(options), PaymentEvent.SetupFailed);
         Assert.That(failed.PledgeId, Is.EqualTo(pledge));
         Assert.That(failed.FailureCode, Is.EqualTo("card_declined"));
         Assert.That(failed.DeclineCode, Is.EqualTo("insufficient_funds"));
@@ -96,28 +96,4 @@ public sealed class WebhookTests
 
     private static WebhookRefusal Refusal(StripeWebhooks webhooks, string body, string? signature) =>
         Assert.Throws<WebhookRejectedException>(() => webhooks.Verify(body, signature))!.Reason;
-
-    private static async Task<PaymentEvent> DeliveredAsync(WebhookReceiver receiver, StripeWebhooks webhooks, string type)
-    {
-        PaymentEvent? found = null;
-        await Stripes.UntilAsync(() =>
-        {
-            found = receiver.Received.Select(r => webhooks.Verify(r.Body, r.Signature)).FirstOrDefault(e => e.Type == type);
-            return found is not null;
-        }, $"a {type} event delivered");
-        return found!;
-    }
-
-    /// <summary>What the backer's browser does with the client secret and the publishable key (Stripe.js' part).</summary>
-    private static async Task ConfirmAsync(StripeEmulatorServer server, SetupIntentInfo setup, string card, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        using var browser = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
-        using var answer = await browser.PostAsync($"/v1/setup_intents/{setup.Id}/confirm", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["payment_method"] = card,
-            ["client_secret"] = setup.ClientSecret,
-            ["key"] = server.PublishableKey,
-        }));
-        Assert.That(answer.StatusCode, Is.EqualTo(expected), await answer.Content.ReadAsStringAsync());
-    }
 }
