@@ -21,7 +21,8 @@ public static class TestPayments
     public static Task<StripeEmulatorServer> EmulatorAsync() => Shared.Value;
 
     /// <summary>Registers the Stripe adapter against <paramref name="emulator"/>, for one silo of <paramref name="silos"/>.</summary>
-    public static IServiceCollection AddTestPayments(this IServiceCollection services, StripeEmulatorServer emulator, int silos = 1)
+    public static IServiceCollection AddTestPayments(this IServiceCollection services, StripeEmulatorServer emulator, int silos = 1,
+        double requestsPerSecond = 1000)
     {
         services.AddSingleton<ISiloCount>(new FixedSiloCount(silos));
         services.AddOptions<StripeOptions>().Configure(o =>
@@ -30,7 +31,7 @@ public static class TestPayments
             o.PublishableKey = emulator.PublishableKey;
             o.WebhookSecret = WebhookSecret;
             o.ApiBase = emulator.BaseUrl;
-            o.RequestsPerSecond = 1000;
+            o.RequestsPerSecond = requestsPerSecond;
         });
         return services.AddCrowdfundPayments();
     }
