@@ -104,7 +104,8 @@ public sealed class CollectionTests
     [Test]
     public async Task A_pledge_not_fixed_within_the_window_is_dropped_its_rewards_released_and_editions_numbered_without_gap()
     {
-        var slug = await host.LaunchAsync("drop", goalUnits: 1);
+        // The goal is met at the end (four units), and missed once the unpaid pledge's two are dropped.
+        var slug = await host.LaunchAsync("drop", goalUnits: 4);
         var first = await host.PledgeAsync(slug, "FR", tierId: "early");
         var unpaid = await host.PledgeAsync(slug, "ES", card: "pm_card_chargeCustomerFail", tierId: "early", quantity: 2);
         var last = await host.PledgeAsync(slug, "US", tierId: "early");
@@ -121,11 +122,17 @@ public sealed class CollectionTests
         var run = await host.CollectionAsync(slug);
 
         Assert.That(run.GetProperty("collectedUnits").GetInt32(), Is.EqualTo(2));
+        Assert.That(run.GetProperty("belowGoal").GetBoolean(), Is.True);
+        Assert.That(run.GetProperty("byCountry").EnumerateArray().Select(c => (c.GetProperty("key").GetString(), c.GetProperty("droppedUnits").GetInt32()))
+            .Where(c => c.Item2 > 0), Is.EqualTo(new[] { ("ES", 2) }));
         using var team = host.Team();
         var editions = await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/tiers/early/editions"));
         var numbers = editions.EnumerateArray().ToDictionary(e => e.GetProperty("pledgeId").GetString()!,
             e => (e.GetProperty("firstNumber").GetInt32(), e.GetProperty("lastNumber").GetInt32()));
         Assert.That(numbers, Is.EquivalentTo(new Dictionary<string, (int, int)> { [first.Id] = (1, 1), [last.Id] = (2, 2) }));
+        var dashboard = await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/dashboard"));
+        Assert.That(dashboard.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("kind").GetString()),
+            Does.Contain("collected_below_goal"), "the team is told the collected units fell below the goal");
         var tier = await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/tiers/early"));
         Assert.That(tier.GetProperty("remaining").GetInt32(), Is.EqualTo(8), "the dropped pledge's two rewards are released");
         await AssertToldOnceAsync(unpaid, "PaymentFailed", "PledgeDropped");

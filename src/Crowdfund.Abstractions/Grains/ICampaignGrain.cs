@@ -43,4 +43,10 @@ public interface ICampaignGrain : IGrainWithStringKey
 
     /// <summary>Ends the campaign if its deadline has passed; the deadline reminder calls it.</summary>
     Task<CampaignStatus> CheckDeadlineAsync();
+
+    /// <summary>
+    /// Records a moment of the campaign's life after its end (the collection's), once per kind; false when it was
+    /// recorded already. The team's dashboard shows it with the milestones.
+    /// </summary>
+    Task<bool> RecordEventAsync(string kind, int units);
 }

@@ -170,6 +170,14 @@ public sealed partial class CampaignGrain(
         return record.Status;
     }
 
+    public async Task<bool> RecordEventAsync(string kind, int units)
+    {
+        if (record is null) return false;
+        var added = await campaigns.RecordEventAsync(Id, new CampaignEvent(kind, clock.GetUtcNow(), units));
+        if (added) await ReloadAsync();
+        return added;
+    }
+
     /// <summary>Numbers the rewards of numbered tiers once the campaign has succeeded; safe to run again.</summary>
     private async Task NumberEditionsAsync()
     {

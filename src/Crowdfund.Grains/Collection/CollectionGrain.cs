@@ -206,7 +206,7 @@ public sealed partial class CollectionGrain(
         var goal = campaign!.Definition.GoalUnits;
         var collectable = groups.Where(g => IsCollected(g.Status) || MayStillCollect(g.Status)).Sum(g => g.Units);
         if (Kind == CollectionKind.Collect && collectable < goal
-            && await campaigns.RecordEventAsync(Id, new CampaignEvent(BelowGoalEvent, now, collectable)))
+            && await GrainFactory.GetGrain<ICampaignGrain>(Id).RecordEventAsync(BelowGoalEvent, collectable))
             LogBelowGoal(logger, Id, collectable, goal);
         if (groups.Any(g => MayStillCollect(g.Status) || Kind == CollectionKind.Release && g.Status is PledgeStatus.Confirmed or PledgeStatus.Reserved))
             return;

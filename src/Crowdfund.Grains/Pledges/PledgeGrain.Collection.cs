@@ -53,13 +53,19 @@ public sealed partial class PledgeGrain
     private async Task<CollectStep> ChargeAsync(PledgeRecord row, PaymentCharge charge)
     {
         ChargeResult result;
+        if (row.CustomerId is null || row.PaymentMethodId is null)
+        {
+            // Nothing to charge: the backer must save a card within the fix window, like after a decline.
+            return await SettleChargeAsync(charge.Attempt, new ChargeResult(ChargeOutcome.Declined, "", null, null, charge.Amount, 0,
+                charge.Currency, "no_saved_card", null));
+        }
         try
         {
             var found = clock.GetUtcNow() - charge.CreatedAt > settings.ChargeLookupAfter
-                ? await gateway.FindChargeAsync(row.CustomerId!, row.Id, charge.Attempt)
+                ? await gateway.FindChargeAsync(row.CustomerId, row.Id, charge.Attempt)
                 : null;
             result = found ?? await gateway.ChargeAsync(
-                new ChargeRequest(row.CustomerId!, row.PaymentMethodId!, charge.Amount, charge.Currency, Metadata(row, charge.Attempt)),
+                new ChargeRequest(row.CustomerId, row.PaymentMethodId, charge.Amount, charge.Currency, Metadata(row, charge.Attempt)),
                 $"charge-{row.Id}-{charge.Attempt}");
         }
         catch (PaymentGatewayUnavailableException unavailable)
