@@ -72,6 +72,10 @@ internal sealed partial class MailServer : IDisposable
         return messageIds.ToDictionary(id => id, id => counts.GetValueOrDefault(id));
     }
 
+    /// <summary>Waits until each of these Message-IDs has arrived at least once.</summary>
+    public Task ArrivedAsync(IEnumerable<string> messageIds, string what) =>
+        Eventually.Until(() => Task.FromResult(CountsOf(messageIds).Values.All(c => c > 0)), what);
+
     public void Dispose()
     {
         Down();
