@@ -59,6 +59,7 @@ public sealed partial class OutboxDispatcher : BackgroundService
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimed = 0;
+            var wait = options.PollInterval;
             try
             {
                 claimed = await DispatchBatchAsync(stoppingToken);
@@ -69,13 +70,14 @@ public sealed partial class OutboxDispatcher : BackgroundService
             }
             catch (Exception failure)
             {
-                // The database is down or restarting: the rows are safe in it; try again at the next turn.
-                LogBatchFailed(logger, OutboxFailures.Describe(failure));
+                // The database is down or restarting: the rows are safe in it. Try again, a little less often.
+                LogTurnFailed(logger, OutboxFailures.Describe(failure));
+                wait = TimeSpan.FromSeconds(Math.Max(1, wait.TotalSeconds));
             }
             if (claimed == options.BatchSize) continue;
             try
             {
-                await Task.Delay(options.PollInterval, stoppingToken);
+                await Task.Delay(wait, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -192,8 +194,8 @@ public sealed partial class OutboxDispatcher : BackgroundService
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {Id} ({Topic}) parked after {Attempt} turns: {Failure}. It stays in the table; set its next_attempt_at to now() to try again.")]
     private static partial void LogParked(ILogger logger, long id, string topic, int attempt, string failure);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: claiming rows failed with {Failure}; trying again at the next turn")]
-    private static partial void LogBatchFailed(ILogger logger, string failure);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: a turn failed with {Failure}; trying again")]
+    private static partial void LogTurnFailed(ILogger logger, string failure);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox row {Id} was delivered, but marking it failed with {Failure}; trying again")]
     private static partial void LogMarkRetry(ILogger logger, long id, string failure);
