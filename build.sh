@@ -78,6 +78,17 @@ use_stripe() {
   echo "  It sends its webhooks to this instance. Test cards: pm_card_visa saves fine, pm_card_chargeDeclined is refused."
 }
 
+# Mail to backers: through SMTP when Crowdfund__Mail__Smtp__Host is set (with __Port, __Security, __User, __Password and
+# Crowdfund__Mail__From); otherwise each message is written as a .eml file, by default under .data/mail.
+use_mail() {
+  if [ -n "${Crowdfund__Mail__Smtp__Host:-}" ]; then
+    echo "Mail: to backers through SMTP at $Crowdfund__Mail__Smtp__Host:${Crowdfund__Mail__Smtp__Port:-587}."
+    return
+  fi
+  export Crowdfund__Mail__Folder="${Crowdfund__Mail__Folder:-$ROOT/.data/mail}"
+  echo "Mail: no Crowdfund__Mail__Smtp__Host; mail to backers is written as .eml files to $Crowdfund__Mail__Folder"
+}
+
 build() {
   need_dotnet
   dotnet build Crowdfund.sln -c "$CONFIG" -nologo -v q -clp:ErrorsOnly
@@ -105,6 +116,7 @@ case "$cmd" in
     dev_secrets
     export Crowdfund__Seed__Demo=true
     use_stripe "$port"
+    use_mail
     echo "Crowdfund: starting on http://127.0.0.1:$port (silo port $Crowdfund__Silo__SiloPort); Ctrl-C stops it."
     echo "  public:  curl http://127.0.0.1:$port/v1/campaigns/retro-phone?country=FR"
     echo "  team:    curl -H \"Authorization: Bearer \$(cat .data/team-api-key)\" http://127.0.0.1:$port/team/v1/campaigns/retro-phone/dashboard"

@@ -2,6 +2,7 @@ using System.Net;
 using Crowdfund.Grains;
 using Crowdfund.Grains.Payments;
 using Crowdfund.Host.Api;
+using Crowdfund.Infrastructure.Messaging;
 using Crowdfund.Infrastructure.Orleans;
 using Crowdfund.Infrastructure.Payments;
 using Crowdfund.Infrastructure.Postgres;
@@ -65,6 +66,8 @@ public static class CrowdfundHostExtensions
         services.AddHostedService<DemoSeeder>();
         // After the silo: the setup queue calls pledge grains.
         services.AddHostedService(provider => provider.GetRequiredService<PaymentSetupQueue>());
+        // After the migrations: the outbox dispatcher reads the tables from its start.
+        services.AddBackerMessages().AddBackerLinks();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         return builder;
     }
