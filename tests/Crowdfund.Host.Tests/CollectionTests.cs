@@ -46,6 +46,9 @@ public sealed class CollectionTests
             Assert.That((await host.PaymentAsync(backer)).GetProperty("payment").GetProperty("collected").GetInt64(), Is.EqualTo(backer.Total));
         }
         await AssertToldOnceAsync(backers[0], "CampaignSucceeded", "PaymentCollected");
+        // Each backer is told in their country's language (no locale was asked for).
+        var received = new[] { "Paiement reçu pour", "Zahlung für", "Pago recibido para", "Payment received for", "Payment received for" };
+        for (var i = 0; i < backers.Count; i++) await host.MailedOnceAsync(backers[i], received[i]);
         await AssertReconciledAsync(slug);
     }
 
@@ -60,6 +63,9 @@ public sealed class CollectionTests
         var failed = (await host.PaymentAsync(backer)).GetProperty("payment");
         Assert.That(failed.GetProperty("declineCode").GetString(), Is.EqualTo("generic_decline"));
         Assert.That(failed.GetProperty("fixBy").GetDateTimeOffset(), Is.EqualTo(host.Clock.GetUtcNow().AddDays(7)).Within(TimeSpan.FromMinutes(1)));
+        // The backer learns it by mail, in German, with the link to their pledge.
+        var mail = await host.MailedOnceAsync(backer, "Handlungsbedarf: Ihre Zahlung für");
+        Assert.That(mail.TextBody, Does.Contain($"/pledges/{backer.Id}?token={Uri.EscapeDataString(backer.Token)}"));
 
         using var client = host.Client();
         var (status, answer) = await Http.SaveCardAsync(client, backer.Id, backer.Token, "pm_card_visa", host.Emulator.BaseUrl);
@@ -69,6 +75,7 @@ public sealed class CollectionTests
         Assert.That(ChargesOf(backer).Select(c => (c.Status, c.Amount)),
             Is.EqualTo(new[] { ("failed", backer.Total), ("succeeded", backer.Total) }));
         await AssertToldOnceAsync(backer, "PaymentFailed", "PaymentCollected");
+        await host.MailedOnceAsync(backer, "Zahlung für Retro phone erhalten");
         await AssertReconciledAsync(slug);
     }
 
@@ -80,6 +87,7 @@ public sealed class CollectionTests
 
         await host.EndAsync(slug);
         await host.StatusAsync(backer, "ActionRequired");
+        await host.MailedOnceAsync(backer, "Action requise : confirmez votre paiement");
         var payment = await host.PaymentAsync(backer);
         var action = payment.GetProperty("payment").GetProperty("action");
         var intent = action.GetProperty("paymentIntentId").GetString()!;

@@ -23,8 +23,12 @@ internal sealed class MoneyHost : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> factory;
 
-    private MoneyHost(WebApplicationFactory<Program> factory, StripeEmulatorServer emulator, FakeTimeProvider clock, Uri baseAddress) =>
-        (this.factory, Emulator, Clock, BaseAddress) = (factory, emulator, clock, baseAddress);
+    private MoneyHost(WebApplicationFactory<Program> factory, StripeEmulatorServer emulator, FakeTimeProvider clock, Uri baseAddress,
+        MailServer mail) =>
+        (this.factory, Emulator, Clock, BaseAddress, Mail) = (factory, emulator, clock, baseAddress, mail);
+
+    /// <summary>The backers' mail, received by a real SMTP server on loopback.</summary>
+    public MailServer Mail { get; }
 
     public StripeEmulatorServer Emulator { get; }
 
@@ -49,6 +53,13 @@ internal sealed class MoneyHost : IAsyncDisposable
         settings["Crowdfund:Stripe:SecretKey"] = emulator.SecretKey;
         settings["Crowdfund:Stripe:PublishableKey"] = emulator.PublishableKey;
         settings["urls"] = "http://127.0.0.1:0";
+        var mail = MailServer.Start();
+        settings["Crowdfund:Mail:Smtp:Host"] = "127.0.0.1";
+        settings["Crowdfund:Mail:Smtp:Port"] = mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Crowdfund:Mail:Smtp:Security"] = "None";
+        settings["Crowdfund:Mail:From"] = "retro-phone@crowdfund.test";
+        settings["Crowdfund:Outbox:Enabled"] = "true";
+        settings["Crowdfund:Outbox:PollInterval"] = "00:00:00.100";
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             foreach (var (key, value) in settings) host.UseSetting(key, value);
@@ -58,7 +69,7 @@ internal sealed class MoneyHost : IAsyncDisposable
         factory.StartServer();
         var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
         emulator.SetWebhookEndpoint(new Uri(address, "/webhooks/stripe").ToString(), ApiHost.WebhookSecret);
-        return new MoneyHost(factory, emulator, clock, address);
+        return new MoneyHost(factory, emulator, clock, address, mail);
     }
 
     public HttpClient Client() => new() { BaseAddress = BaseAddress };
@@ -118,12 +129,13 @@ internal sealed class MoneyHost : IAsyncDisposable
     {
         using var client = Client();
         var postal = country switch { "DE" => "10117", "ES" => "28001", "US" => "94103", "CA" => "K1A 0B1", _ => "75002" };
-        var made = await Http.PostPledgeAsync(client, slug, Http.Pledge(tierId, country, quantity, postal,
-            $"backer-{Guid.NewGuid():N}@example.com"));
+        var email = $"backer-{Guid.NewGuid():N}@example.com";
+        var made = await Http.PostPledgeAsync(client, slug, Http.Pledge(tierId, country, quantity, postal, email));
         Assert.That((int)made.StatusCode, Is.EqualTo(201), await made.Content.ReadAsStringAsync());
         var body = await Http.JsonAsync(made);
         var backer = new Backer(body.GetProperty("id").GetString()!, body.GetProperty("token").GetString()!,
-            body.GetProperty("amounts").GetProperty("total").GetInt64(), body.GetProperty("amounts").GetProperty("currency").GetString()!);
+            body.GetProperty("amounts").GetProperty("total").GetInt64(), body.GetProperty("amounts").GetProperty("currency").GetString()!,
+            email);
         var (status, answer) = await Http.SaveCardAsync(client, backer.Id, backer.Token, card, Emulator.BaseUrl);
         Assert.That((int)status, Is.EqualTo(200), answer.ToString());
         // A card that asks for 3-D Secure when it is saved: the backer completes it on the bank's page.
@@ -173,12 +185,26 @@ internal sealed class MoneyHost : IAsyncDisposable
         await Http.StatusAsync(client, backer.Id, backer.Token, status);
     }
 
+    /// <summary>
+    /// Waits for a mail to the backer whose subject contains <paramref name="subject"/>, then checks it came once: the
+    /// outbox's dispatcher sends each message once, in the backer's language.
+    /// </summary>
+    public async Task<MimeKit.MimeMessage> MailedOnceAsync(Backer backer, string subject)
+    {
+        IReadOnlyList<MimeKit.MimeMessage> Matching() => Mail.Received
+            .Where(m => m.To.Mailboxes.Any(a => a.Address == backer.Email) && m.Subject?.Contains(subject, StringComparison.Ordinal) == true).ToList();
+        await Eventually.Until(() => Task.FromResult(Matching().Count > 0), $"a mail \"{subject}\" to the backer of {backer.Id}");
+        Assert.That(Matching(), Has.Count.EqualTo(1), $"\"{subject}\" mailed once");
+        return Matching()[0];
+    }
+
     public async ValueTask DisposeAsync()
     {
         await factory.DisposeAsync();
         await Emulator.DisposeAsync();
+        Mail.Dispose();
     }
 }
 
 /// <summary>A pledge as its backer holds it: id, token, and the stored total in its currency.</summary>
-internal sealed record Backer(string Id, string Token, long Total, string Currency);
+internal sealed record Backer(string Id, string Token, long Total, string Currency, string? Email = null);

@@ -53,7 +53,7 @@ public sealed partial class OutboxDispatcher : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (topics.Count == 0) return;
+        if (topics.Count == 0 || !options.Enabled) return;
         // Off the host's start-up path: the first claim waits for the database like every later one.
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)

@@ -5,6 +5,12 @@ public sealed class OutboxOptions
 {
     public const string Section = "Crowdfund:Outbox";
 
+    /// <summary>
+    /// Whether this host delivers the outbox. Every silo of a cluster may (claims keep them off each other's rows); a
+    /// host sharing its database with other clusters, as test hosts do, is told not to, so that only one of them sends.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>How long an idle dispatcher waits before looking for due rows again; a full batch is followed at once.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 

@@ -1,3 +1,4 @@
+using Crowdfund.Testing;
 using Crowdfund.Infrastructure.Messaging;
 using Crowdfund.Infrastructure.Messaging.Backers;
 using Crowdfund.Infrastructure.Postgres;

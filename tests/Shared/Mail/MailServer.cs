@@ -6,7 +6,7 @@ using Crowdfund.Testing;
 using MimeKit;
 using netDumbster.smtp;
 
-namespace Crowdfund.Infrastructure.Tests.Messaging;
+namespace Crowdfund.Testing;
 
 /// <summary>
 /// A real SMTP server on loopback (netDumbster, in this process) behind a relay that a test can take down and bring
@@ -14,7 +14,7 @@ namespace Crowdfund.Infrastructure.Tests.Messaging;
 /// (netDumbster alone goes on serving connections opened before its stop). netDumbster also serves one connection at
 /// a time, so the relay gives each connection a netDumbster of its own, as a real server's sessions run side by side.
 /// </summary>
-internal sealed partial class MailServer : IDisposable
+public sealed partial class MailServer : IDisposable
 {
     private readonly List<SimpleSmtpServer> servers = [];
     private readonly Stack<SimpleSmtpServer> idle = new();
