@@ -53,7 +53,7 @@ public sealed class BadInputTests
         using var client = ApiHost.Client();
         await Http.AssertProblemAsync(await Http.PostRawAsync(client, live, "{\"tierId\": ", "k1"), 400, "malformed-body");
         await Http.AssertProblemAsync(await Http.PostRawAsync(client, live, "{\"quantity\": \"two\"}", "k2"), 400, "malformed-body");
-        await Http.AssertProblemAsync(await Http.PostRawAsync(client, live, new string(' ', 20_000) + "{}", "k3"), 413, "body-too-large");
+        await Http.AssertProblemAsync(await Http.PostRawAsync(client, live, new string(' ', 20_000) + "{}", "k3", expectContinue: true), 413, "body-too-large");
         await Http.AssertProblemAsync(await Http.PostRawAsync(client, live, "{}", "k4", "text/plain"), 415, "unsupported-media-type");
         await Http.AssertProblemAsync(await Http.PostRawAsync(client, live, System.Text.Json.JsonSerializer.Serialize(Http.Pledge()), null), 400, "idempotency-key-missing");
     }

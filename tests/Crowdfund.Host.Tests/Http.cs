@@ -21,13 +21,19 @@ internal static class Http
     public static Task<HttpResponseMessage> PostPledgeAsync(HttpClient client, string slug, object body, string? key = null) =>
         PostRawAsync(client, slug, JsonSerializer.Serialize(body), key ?? Guid.NewGuid().ToString());
 
+    /// <param name="expectContinue">
+    /// Send "Expect: 100-continue" and the body only once the server asks for it, as clients do with large bodies: a
+    /// server refusing the body (413) then closes the connection before any of it is sent, instead of while the client
+    /// is still sending, which can reset the connection before the client reads the answer.
+    /// </param>
     public static Task<HttpResponseMessage> PostRawAsync(HttpClient client, string slug, string json, string? key,
-        string contentType = "application/json")
+        string contentType = "application/json", bool expectContinue = false)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/campaigns/{slug}/pledges")
         {
             Content = new StringContent(json, Encoding.UTF8, contentType),
         };
+        request.Headers.ExpectContinue = expectContinue;
         if (key is not null) request.Headers.Add("Idempotency-Key", key);
         return client.SendAsync(request);
     }
