@@ -1,8 +1,9 @@
 namespace Crowdfund.Bench;
 
 /// <param name="Cards">Backers of the card-setup scenario ('--cards N'; 0 leaves it out).</param>
+/// <param name="Collection">Confirmed pledges of each collection run ('--collection N'; 0 leaves it out).</param>
 internal sealed record BenchOptions(string Db, string Root, TimeSpan Duration, int Repeats, int[] Clients, int Port,
-    IReadOnlySet<string>? Only, int Cards)
+    IReadOnlySet<string>? Only, int Cards, int Collection)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -18,6 +19,7 @@ internal sealed record BenchOptions(string Db, string Root, TimeSpan Duration, i
             (Value("--clients") ?? "16,64,256").Split(',').Select(int.Parse).ToArray(),
             int.Parse(Value("--port") ?? "5190"),
             Value("--only")?.Split(',').ToHashSet(),
-            int.Parse(Value("--cards") ?? (quick ? "600" : "3000")));
+            int.Parse(Value("--cards") ?? (quick ? "600" : "3000")),
+            int.Parse(Value("--collection") ?? (quick ? "2000" : "20000")));
     }
 }

@@ -3,8 +3,9 @@ using Crowdfund.Bench;
 using Crowdfund.StripeEmulator;
 using Npgsql;
 
-// The launch-rush benchmark: './build.sh bench' (see the README). Prints one table and the ratios to the targets;
-// exits 1 when a correctness check failed in any run. 'host' runs the host it measures (see BenchHost).
+// The launch-rush benchmark: './build.sh bench' (see the README). Prints one table and the ratios to the targets, then the
+// card-setup and collection scenarios; exits 1 when a correctness check failed in any run. 'host' runs the host it
+// measures (see BenchHost).
 if (args.FirstOrDefault() == "host")
 {
     await BenchHost.RunAsync(args[1..]);
@@ -28,21 +29,6 @@ Console.WriteLine(Machine.Describe());
 await using var db = NpgsqlDataSource.Create(options.Db);
 var truth = new Truth(db);
 Console.WriteLine($"PostgreSQL: fsync={await truth.SettingAsync("fsync")}, synchronous_commit={await truth.SettingAsync("synchronous_commit")}");
-Console.WriteLine($"Each figure: median of {options.Repeats} runs of {options.Duration.TotalSeconds:0} s; wrk with 2 threads on the same box.");
-Console.WriteLine();
-
-// Stripe is the project's emulator, in this process, at Stripe's default live-mode limit of 100 requests a second.
-await using var stripe = await StripeEmulatorServer.StartAsync(new EmulatorOptions
-{
-    WebhookRetryDelay = TimeSpan.FromMilliseconds(200), WebhookMaxRetryDelay = TimeSpan.FromSeconds(2),
-});
-var webhookSecret = "whsec_bench_" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-await using var host = await HostProcess.StartAsync(root, options.Db, options.Port, teamKey, Path.Combine(root, ".data", "bench-host.log"),
-    stripe, webhookSecret);
-stripe.SetWebhookEndpoint(host.BaseUrl + "/webhooks/stripe", webhookSecret);
-using var team = new Team(host.BaseUrl, teamKey);
-var scenarios = new Scenarios(host.BaseUrl, script, bodyFile, teamKey, options.Duration, team, truth, new CpuMeter(host.Pid));
-await scenarios.PrepareAsync();
 
 // Interleaved in this order, so that drift of the machine during the run touches every scenario alike;
 // '--only hot,dashboard' keeps some of them (to profile one scenario for a long time, say).
@@ -56,31 +42,73 @@ await scenarios.PrepareAsync();
     ("dashboard", (s, c) => s.DashboardAsync(c)),
 ];
 var chosen = all.Where(s => options.Only is null || options.Only.Contains(s.Name)).ToArray();
-if (chosen.Length == 0 && options.Only?.Contains("cards") != true)
-    throw new ArgumentException($"--only takes some of: {string.Join(",", all.Select(s => s.Name))},cards");
+var cardsChosen = options.Cards > 0 && (options.Only is null || options.Only.Contains("cards"));
+var collectionChosen = options.Collection > 0 && (options.Only is null || options.Only.Contains("collection"));
+if (chosen.Length == 0 && !cardsChosen && !collectionChosen)
+    throw new ArgumentException($"--only takes some of: {string.Join(",", all.Select(s => s.Name))},cards,collection");
 
-// Warm-up, not measured: the host's JIT and tiered compilation, the connection pool, the prepared statements.
-var warm = new Scenarios(host.BaseUrl, script, bodyFile, teamKey, TimeSpan.FromSeconds(2), team, truth, new CpuMeter(host.Pid));
-foreach (var clients in options.Clients)
+var passed = true;
+if (chosen.Length > 0 || cardsChosen)
 {
-    foreach (var scenario in chosen) await scenario.Measure(warm, clients);
-}
+    if (chosen.Length > 0)
+        Console.WriteLine($"Each figure: median of {options.Repeats} runs of {options.Duration.TotalSeconds:0} s; wrk with 2 threads on the same box.");
+    Console.WriteLine();
 
-var runs = new List<Run>();
-foreach (var clients in options.Clients)
-{
-    for (var repeat = 0; repeat < options.Repeats; repeat++)
+    // Stripe is the project's emulator, in this process, at Stripe's default live-mode limit of 100 requests a second.
+    await using var stripe = await StripeEmulatorServer.StartAsync(new EmulatorOptions
     {
-        foreach (var scenario in chosen) runs.Add(await scenario.Measure(scenarios, clients));
-        Console.Error.Write('.');
+        WebhookRetryDelay = TimeSpan.FromMilliseconds(200), WebhookMaxRetryDelay = TimeSpan.FromSeconds(2),
+    });
+    var webhookSecret = "whsec_bench_" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    await using var host = await HostProcess.StartAsync(root, options.Db, options.Port, teamKey, Path.Combine(root, ".data", "bench-host.log"),
+        stripe, webhookSecret);
+    stripe.SetWebhookEndpoint(host.BaseUrl + "/webhooks/stripe", webhookSecret);
+    using var team = new Team(host.BaseUrl, teamKey);
+    var scenarios = new Scenarios(host.BaseUrl, script, bodyFile, teamKey, options.Duration, team, truth, new CpuMeter(host.Pid));
+    await scenarios.PrepareAsync();
+
+    // Warm-up, not measured: the host's JIT and tiered compilation, the connection pool, the prepared statements.
+    var warm = new Scenarios(host.BaseUrl, script, bodyFile, teamKey, TimeSpan.FromSeconds(2), team, truth, new CpuMeter(host.Pid));
+    foreach (var clients in options.Clients)
+    {
+        foreach (var scenario in chosen) await scenario.Measure(warm, clients);
+    }
+
+    var runs = new List<Run>();
+    foreach (var clients in options.Clients)
+    {
+        for (var repeat = 0; repeat < options.Repeats; repeat++)
+        {
+            foreach (var scenario in chosen) runs.Add(await scenario.Measure(scenarios, clients));
+            Console.Error.Write('.');
+        }
+    }
+    Console.Error.WriteLine();
+    passed = chosen.Length == 0 || runs.Count == 0 || Report.Print(runs, options.Clients);
+    if (cardsChosen)
+    {
+        var cards = await new CardScenario(host.BaseUrl, team, stripe, db, options.Cards).RunAsync();
+        CardScenario.Print(cards);
+        passed &= CardScenario.Passed(cards);
     }
 }
-Console.Error.WriteLine();
-var passed = chosen.Length == 0 || runs.Count == 0 || Report.Print(runs, options.Clients);
-if (options.Cards > 0 && (options.Only is null || options.Only.Contains("cards")))
+
+if (collectionChosen)
 {
-    var cards = await new CardScenario(host.BaseUrl, team, stripe, db, options.Cards).RunAsync();
-    CardScenario.Print(cards);
-    passed &= CardScenario.Passed(cards);
+    // After the launch-rush host has stopped: each run starts a host and an emulator of its own, on the same port.
+    var collection = new CollectionScenario(root, options.Db, options.Port, db, options.Collection);
+    var runs = new List<CollectionRun>
+    {
+        await collection.RunAsync("clean", faults: null),
+        // A fifth of the requests fail: 500s and 429s answered before the charge is made, and answers lost after it.
+        await collection.RunAsync("20 % faults", new FaultOptions
+        {
+            ServerErrorRate = 0.07, RateLimitRate = 0.07, DropAfterWriteRate = 0.06, Seed = 16,
+        }),
+    };
+    foreach (var run in runs)
+        await CollectionScenario.WriteTimelineAsync(Path.Combine(root, ".data", $"bench-collection-{CollectionScenario.FileName(run.Name)}.csv"), run);
+    CollectionScenario.Print(runs);
+    passed &= CollectionScenario.Passed(runs);
 }
 return passed ? 0 : 1;

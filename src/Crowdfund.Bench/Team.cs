@@ -29,6 +29,49 @@ internal sealed class Team(string baseUrl, string key) : IDisposable
         await EnsureAsync(await http.PostAsync($"/team/v1/campaigns/{slug}/launch", null));
     }
 
+    /// <summary>
+    /// Creates and launches a campaign open in the five launch countries (EUR, USD, CAD) with one tier without a limit,
+    /// two rewards at most per backer.
+    /// </summary>
+    public async Task LaunchEverywhereAsync(string slug, string tierId, DateTimeOffset deadline, int goalUnits)
+    {
+        await EnsureAsync(await http.PostAsJsonAsync("/team/v1/campaigns", new
+        {
+            slug, title = "Bench", product = "Retro phone", goalUnits, deadline,
+            countries = new object[]
+            {
+                new { country = "FR", currency = "EUR", taxRateBasisPoints = 2000, pricesIncludeTax = true },
+                new { country = "DE", currency = "EUR", taxRateBasisPoints = 1900, pricesIncludeTax = true },
+                new { country = "ES", currency = "EUR", taxRateBasisPoints = 2100, pricesIncludeTax = true },
+                new { country = "US", currency = "USD", taxRateBasisPoints = 0, pricesIncludeTax = false },
+                new { country = "CA", currency = "CAD", taxRateBasisPoints = 1300, pricesIncludeTax = false },
+            },
+        }));
+        var shipping = new Dictionary<string, long> { ["FR"] = 900, ["DE"] = 900, ["ES"] = 900, ["US"] = 1500, ["CA"] = 1500 };
+        await EnsureAsync(await http.PutAsJsonAsync($"/team/v1/campaigns/{slug}/tiers/{tierId}", new
+        {
+            name = "Standard", prices = new { EUR = 9900, USD = 10900, CAD = 14900 }, maxPerBacker = 2,
+            shipsTo = shipping.Keys, shipping, estimatedDelivery = "2027-10",
+        }));
+        await EnsureAsync(await http.PostAsync($"/team/v1/campaigns/{slug}/launch", null));
+    }
+
+    /// <summary>The campaign's collection run as the team reads it; null until the run exists.</summary>
+    public async Task<JsonElement?> CollectionAsync(string slug)
+    {
+        var response = await http.GetAsync($"/team/v1/campaigns/{slug}/collection");
+        if (!response.IsSuccessStatusCode) return null;
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    }
+
+    /// <summary>A bench endpoint's answer (the benchmark's host only).</summary>
+    public async Task<JsonElement> BenchAsync(HttpMethod method, string path)
+    {
+        var response = await http.SendAsync(new HttpRequestMessage(method, path));
+        await EnsureAsync(response);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    }
+
     /// <summary>One pledge, as a backer in France would make it.</summary>
     public async Task PledgeAsync(string slug, string tierId, string idempotencyKey)
     {

@@ -19,6 +19,18 @@ public sealed partial class PledgeGrain
 {
     public async Task<CollectStep> CollectAsync()
     {
+        try
+        {
+            return await ChargeDueAsync();
+        }
+        finally
+        {
+            LetGoWhenIdle();
+        }
+    }
+
+    private async Task<CollectStep> ChargeDueAsync()
+    {
         for (var round = 0; round < Attempts; round++)
         {
             if (await pledges.GetAsync(this.GetPrimaryKey()) is not { } row) return CollectStep.NotDue;
@@ -167,6 +179,18 @@ public sealed partial class PledgeGrain
     }
 
     public async Task<CollectStep> ReleaseAsync()
+    {
+        try
+        {
+            return await ReleaseCardsAsync();
+        }
+        finally
+        {
+            LetGoWhenIdle();
+        }
+    }
+
+    private async Task<CollectStep> ReleaseCardsAsync()
     {
         for (var round = 0; round < Attempts; round++)
         {

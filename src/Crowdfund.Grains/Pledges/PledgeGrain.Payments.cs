@@ -88,6 +88,18 @@ public sealed partial class PledgeGrain
 
     public async Task ApplyPaymentEventAsync(PaymentEvent paymentEvent)
     {
+        try
+        {
+            await ApplyAsync(paymentEvent);
+        }
+        finally
+        {
+            LetGoWhenIdle();
+        }
+    }
+
+    private async Task ApplyAsync(PaymentEvent paymentEvent)
+    {
         switch (paymentEvent.Type)
         {
             case PaymentEvent.PaymentSucceeded or PaymentEvent.PaymentFailed or PaymentEvent.PaymentRequiresAction

@@ -82,6 +82,14 @@ public sealed partial class PledgeGrain(
         return PledgeResult.Refused(Refusal.InvalidPledgeState);
     }
 
+    /// <summary>
+    /// Deactivates this activation once it is idle. The grain keeps nothing in memory between calls, so a call that a
+    /// backer will not follow within seconds (a collection run's, Stripe's events) lets it go at once: a run reaches
+    /// every pledge of a campaign, and their activations, kept for Orleans' idle period, would grow the host's memory
+    /// with each pledge charged (20,000 activations, about 30 MiB, after a 20,000-pledge run).
+    /// </summary>
+    private void LetGoWhenIdle() => DeactivateOnIdle();
+
     private Task<PledgeWrite> WriteAsync(PledgeRecord row, PledgeStatus status, string tierId, int quantity, int units,
         AmountLines amounts, DateTimeOffset now) =>
         pledges.UpdateAsync(Update(row, row with { Status = status, TierId = tierId, Quantity = quantity, Units = units, Amounts = amounts }, now));
