@@ -134,7 +134,19 @@ case "$cmd" in
     build
     use_db crowdfund_test fresh
     export CROWDFUND_DB="$DB"
-    dotnet test Crowdfund.sln -c "$CONFIG" --no-build -nologo --logger "console;verbosity=normal" "$@"
+    # The projects run side by side and their output interleaves; a failure is repeated at the end, where a
+    # reader of a long log (or CI's tail of it) looks first.
+    mkdir -p "$ROOT/.data"
+    TEST_LOG="$ROOT/.data/test.log"
+    set +e
+    dotnet test Crowdfund.sln -c "$CONFIG" --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$TEST_LOG"
+    rc=${PIPESTATUS[0]}
+    set -e
+    if [ "$rc" -ne 0 ]; then
+      echo "=== tests failed (exit $rc); the failures, from $TEST_LOG: ==="
+      grep -E -A 25 "^\s+Failed |error (CS|MSB|NU)[0-9]+|The active test run was aborted|Test Run Aborted" "$TEST_LOG" | head -300
+    fi
+    exit "$rc"
     ;;
   bench)
     build
