@@ -74,4 +74,31 @@ public enum Refusal
 
     /// <summary>The campaign has no collection run: it has not succeeded.</summary>
     CollectionNotFound,
+
+    /// <summary>No such partner manufacturer (or, to a partner, a campaign or batch that is not its own).</summary>
+    PartnerNotFound,
+
+    /// <summary>A partner with this id exists already.</summary>
+    PartnerExists,
+
+    /// <summary>The campaign is manufactured by another partner already.</summary>
+    CampaignHasPartner,
+
+    /// <summary>No such key of this partner.</summary>
+    PartnerKeyNotFound,
+
+    /// <summary>No such order batch (or not one of this partner's).</summary>
+    BatchNotFound,
+
+    /// <summary>No such order (or not one of this partner's).</summary>
+    OrderNotFound,
+
+    /// <summary>The shipping address is locked: orders were frozen for the factory.</summary>
+    AddressLocked,
+
+    /// <summary>The fulfilment step asked for cannot happen yet (collection not settled, no partner linked...).</summary>
+    FulfilmentNotReady,
+
+    /// <summary>The order has shipped already with another tracking number.</summary>
+    ShipmentConflict,
 }

@@ -55,6 +55,15 @@ public static class ApiProblems
         Refusal.RefundExceedsCollected => new(422, "refund-exceeds-collected", "A refund cannot exceed what was collected and not refunded yet."),
         Refusal.RefundRefused => new(422, "refund-refused", "The payment provider refused the refund."),
         Refusal.CollectionNotFound => new(404, "collection-not-found", "The campaign has no collection: it has not succeeded."),
+        Refusal.PartnerNotFound => new(404, "partner-not-found", "No such partner."),
+        Refusal.PartnerExists => new(409, "partner-exists", "A partner with this id exists."),
+        Refusal.CampaignHasPartner => new(409, "campaign-has-partner", "Another partner manufactures this campaign already."),
+        Refusal.PartnerKeyNotFound => new(404, "partner-key-not-found", "No such key of this partner."),
+        Refusal.BatchNotFound => new(404, "batch-not-found", "No such batch."),
+        Refusal.OrderNotFound => new(404, "order-not-found", "No such order."),
+        Refusal.AddressLocked => new(409, "address-locked", "Orders are frozen for the factory; the address can no longer change."),
+        Refusal.FulfilmentNotReady => new(409, "fulfilment-not-ready", "This fulfilment step cannot happen yet."),
+        Refusal.ShipmentConflict => new(409, "shipment-conflict", "The order has shipped already with another tracking number."),
     };
 #pragma warning restore CS8524
 

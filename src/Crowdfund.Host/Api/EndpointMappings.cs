@@ -1,3 +1,4 @@
+using Crowdfund.Host.Partners;
 using Crowdfund.Host.Payments;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -21,6 +22,8 @@ public static class EndpointMappings
         app.MapPaymentSetup();
         app.MapStripeWebhooks();
         app.MapCollection();
+        app.MapPartnerAdmin();
+        app.MapPartnerCampaigns();
         return app;
     }
 }

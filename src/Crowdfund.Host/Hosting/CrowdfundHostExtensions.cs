@@ -4,8 +4,10 @@ using Crowdfund.Grains.Payments;
 using Crowdfund.Host.Api;
 using Crowdfund.Infrastructure.Messaging;
 using Crowdfund.Infrastructure.Orleans;
+using Crowdfund.Infrastructure.Partners;
 using Crowdfund.Infrastructure.Payments;
 using Crowdfund.Infrastructure.Postgres;
+using Crowdfund.Messages.Outgoing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -68,6 +70,7 @@ public static class CrowdfundHostExtensions
         services.AddHostedService(provider => provider.GetRequiredService<PaymentSetupQueue>());
         // After the migrations: the outbox dispatcher reads the tables from its start.
         services.AddBackerMessages().AddBackerLinks();
+        services.AddPartnerWebhooks(ManufacturingConfirmedV1.Type);
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         return builder;
     }

@@ -5,6 +5,7 @@ using Crowdfund.Grains.Payments;
 using Crowdfund.Grains.Pledges;
 using Crowdfund.Grains.Tiers;
 using Crowdfund.Infrastructure.Campaigns;
+using Crowdfund.Infrastructure.Partners;
 using Crowdfund.Infrastructure.Payments;
 using Crowdfund.Infrastructure.Pledges;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<ILedgerStore, LedgerStore>();
         services.AddSingleton<ICollectionStore, CollectionStore>();
         services.AddSingleton<ReconciliationStore>();
+        services.AddSingleton<PartnerStore>();
         services.AddSingleton<PledgePathStats>();
         services.AddSingleton<IPledgeWriter>(provider => new PledgeWriter(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<ILogger<PledgeWriter>>(),
