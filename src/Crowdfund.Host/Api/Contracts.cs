@@ -52,7 +52,7 @@ public sealed record CampaignBody(
 public sealed record TierBody(
     string? Name, string? Description, IReadOnlyDictionary<string, long>? Prices, int? UnitsPerReward, int? Limit,
     int? MaxPerBacker, IReadOnlyList<string?>? ShipsTo, IReadOnlyDictionary<string, long>? Shipping,
-    string? EstimatedDelivery, bool? NumberedEdition)
+    string? EstimatedDelivery, bool? NumberedEdition, string? Sku = null)
 {
     // Codes are upper-cased for convenience ("eur" is EUR); Problems() refuses two keys that differ only in case, which
     // would otherwise overwrite each other silently.
@@ -60,7 +60,7 @@ public sealed record TierBody(
         id, Name ?? "", Description ?? "",
         Upper(Prices), UnitsPerReward ?? 1, Limit, MaxPerBacker,
         (ShipsTo ?? []).Select(c => c?.ToUpperInvariant() ?? "").ToList(),
-        Upper(Shipping), EstimatedDelivery ?? "", NumberedEdition ?? false);
+        Upper(Shipping), EstimatedDelivery ?? "", NumberedEdition ?? false, Sku);
 
     public IReadOnlyList<Problem> Problems()
     {

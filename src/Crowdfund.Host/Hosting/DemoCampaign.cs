@@ -38,14 +38,14 @@ public static class DemoCampaign
         new("early-bird", "Early-bird exclusive edition",
             "Numbered walnut edition, 200 made, at the early-bird price.",
             new Dictionary<string, long> { ["EUR"] = 7900, ["USD"] = 8900, ["CAD"] = 11900 },
-            1, 200, 2, Everywhere, Shipping, "2027-09", true),
+            1, 200, 2, Everywhere, Shipping, "2027-09", true, "RETRO-WALNUT-LTD"),
         new("standard", "Standard",
             "The phone in ivory, black or sage.",
             new Dictionary<string, long> { ["EUR"] = 9900, ["USD"] = 10900, ["CAD"] = 14900 },
-            1, null, 5, Everywhere, Shipping, "2027-10", false),
+            1, null, 5, Everywhere, Shipping, "2027-10", false, "RETRO-PHONE"),
         new("duo-pack", "Duo pack",
             "Two phones, one for the hall and one for the study.",
             new Dictionary<string, long> { ["EUR"] = 18900, ["USD"] = 20900, ["CAD"] = 27900 },
-            2, null, 3, Everywhere, Shipping, "2027-10", false),
+            2, null, 3, Everywhere, Shipping, "2027-10", false, "RETRO-PHONE"),
     ];
 }

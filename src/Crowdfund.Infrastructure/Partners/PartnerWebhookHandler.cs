@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Crowdfund.Infrastructure.Messaging;
 using Microsoft.Extensions.Logging;
@@ -18,7 +17,7 @@ namespace Crowdfund.Infrastructure.Partners;
 /// is a new row, and must still be recognised by the partner as the batch it has already processed.
 /// </remarks>
 public sealed partial class PartnerWebhookHandler(
-    string topic,
+    IPartnerTopic partnerTopic,
     PartnerStore partners,
     IHttpClientFactory clients,
     ILogger<PartnerWebhookHandler> logger) : IOutboxHandler
@@ -26,7 +25,7 @@ public sealed partial class PartnerWebhookHandler(
     public const string HttpClientName = "partner-webhooks";
     public const string EventHeader = "Crowdfund-Event";
 
-    public string Topic => topic;
+    public string Topic => partnerTopic.Topic;
 
     public async Task DeliverAsync(OutboxDelivery delivery, CancellationToken cancellationToken)
     {
@@ -34,7 +33,7 @@ public sealed partial class PartnerWebhookHandler(
         // Not linked yet: the row waits (with backoff) and linking the campaign wakes it (PartnerStore.LinkAsync).
         var endpoint = await partners.EndpointOfCampaignAsync(campaignId)
                        ?? throw new OutboxDeliveryException("no partner manufactures the campaign yet", permanent: false);
-        var body = Encoding.UTF8.GetBytes(delivery.Payload);
+        var body = await partnerTopic.BodyAsync(delivery, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.WebhookUrl)
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } },
@@ -42,7 +41,7 @@ public sealed partial class PartnerWebhookHandler(
         // The wall clock, whatever clock the domain runs on: the partner checks the timestamp against its own.
         request.Headers.Add(PartnerSignature.Header, PartnerSignature.Sign(endpoint.SigningSecret, TimeProvider.System.GetUtcNow(), body));
         request.Headers.Add("Idempotency-Key", messageId);
-        request.Headers.Add(EventHeader, topic);
+        request.Headers.Add(EventHeader, Topic);
         HttpResponseMessage response;
         try
         {
@@ -57,7 +56,8 @@ public sealed partial class PartnerWebhookHandler(
         {
             if (response.IsSuccessStatusCode)
             {
-                LogDelivered(logger, topic, messageId, endpoint.PartnerId, (int)response.StatusCode);
+                LogDelivered(logger, Topic, messageId, endpoint.PartnerId, (int)response.StatusCode);
+                await partnerTopic.DeliveredAsync(delivery, cancellationToken);
                 return;
             }
             // Every refusal is worth trying again later: a partner answering 401 has a secret to fix, a 400 a parser;

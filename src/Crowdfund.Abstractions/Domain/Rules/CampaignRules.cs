@@ -80,6 +80,11 @@ public static class CampaignRules
         if (delivery is not null)
             problems.Check(DateOnly.TryParseExact(delivery, "yyyy-MM", out _), "estimatedDelivery", "month_invalid",
                 "The estimated delivery is a month, \"yyyy-MM\".");
+        if (tier.Sku is not null)
+            problems.Check(tier.Sku.Length is > 0 and <= TierDefinition.MaxSkuLength
+                           && tier.Sku.All(c => c is >= 'A' and <= 'Z' or >= '0' and <= '9' or '-' or '_' or '.'),
+                "sku", "sku_invalid",
+                $"A SKU is 1 to {TierDefinition.MaxSkuLength} upper-case letters, digits, dashes, underscores or dots.");
         var clean = tier with
         {
             Name = name ?? "", Description = description ?? "", Prices = prices, ShipsTo = shipsTo, Shipping = shipping,
