@@ -5,6 +5,8 @@ using Crowdfund.Grains.Payments;
 using Crowdfund.Grains.Pledges;
 using Crowdfund.Grains.Tiers;
 using Crowdfund.Infrastructure.Campaigns;
+using Crowdfund.Grains.Fulfilment;
+using Crowdfund.Infrastructure.Fulfilment;
 using Crowdfund.Infrastructure.Partners;
 using Crowdfund.Infrastructure.Payments;
 using Crowdfund.Infrastructure.Pledges;
@@ -34,6 +36,9 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<ICollectionStore, CollectionStore>();
         services.AddSingleton<ReconciliationStore>();
         services.AddSingleton<PartnerStore>();
+        services.AddSingleton<IFulfilmentStore, FulfilmentStore>();
+        services.AddSingleton<BatchStore>();
+        services.AddSingleton<AddressStore>();
         services.AddSingleton<PledgePathStats>();
         services.AddSingleton<IPledgeWriter>(provider => new PledgeWriter(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<ILogger<PledgeWriter>>(),
