@@ -1,3 +1,4 @@
+using Crowdfund.Host.Pages;
 using Crowdfund.Host.Payments;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -21,6 +22,7 @@ public static class EndpointMappings
         app.MapPaymentSetup();
         app.MapStripeWebhooks();
         app.MapCollection();
+        app.MapCrowdfundPages();
         return app;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Crowdfund.Grains;
 using Crowdfund.Grains.Payments;
 using Crowdfund.Host.Api;
+using Crowdfund.Host.Pages;
 using Crowdfund.Infrastructure.Messaging;
 using Crowdfund.Infrastructure.Orleans;
 using Crowdfund.Infrastructure.Payments;
@@ -68,6 +69,8 @@ public static class CrowdfundHostExtensions
         services.AddHostedService(provider => provider.GetRequiredService<PaymentSetupQueue>());
         // After the migrations: the outbox dispatcher reads the tables from its start.
         services.AddBackerMessages().AddBackerLinks();
+        // After the migrations too: the page-view counter writes to its table.
+        services.AddCrowdfundPages();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         return builder;
     }
