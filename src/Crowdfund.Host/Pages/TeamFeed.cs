@@ -20,13 +20,13 @@ internal sealed record TeamFigures(
 /// <summary>
 /// The dashboard's live feed, as server-sent events: a message whenever the figures change, looked at four times a
 /// second. The dashboard comes from <see cref="DashboardCache"/> (one grain call per moment however many watch); the
-/// appetite, read from PostgreSQL, is refreshed every two seconds per watcher. EventSource reconnects by itself.
+/// appetite and the money by country, read from PostgreSQL, every second per watcher. EventSource reconnects by itself.
 /// </summary>
 internal sealed class TeamFeed(DashboardCache dashboards, IGrainFactory grains, PagesStore store, IOptions<JsonOptions> json)
 {
     private static readonly TimeSpan LookEvery = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan KeepAliveEvery = TimeSpan.FromSeconds(15);
-    private const int AppetiteEvery = 8; // looks: two seconds
+    private const int AppetiteEvery = 4; // looks: a second
 
     public static void Map(RouteGroupBuilder team) =>
         team.MapGet("/c/{slug}/events", (string slug, HttpContext context, TeamFeed feed) => feed.StreamAsync(slug, context));
