@@ -33,6 +33,8 @@ public readonly struct Html(string value)
 [InterpolatedStringHandler]
 public ref struct HtmlHandler
 {
+    // Letters of every script pass as they are ("Español", "€"); markup characters and quotes are still encoded.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
     private readonly StringBuilder builder;
 
     public HtmlHandler(int literalLength, int formattedCount) => builder = new StringBuilder(literalLength + formattedCount * 16);
@@ -46,10 +48,10 @@ public ref struct HtmlHandler
         foreach (var part in parts) builder.Append(part.Value);
     }
 
-    public void AppendFormatted(string? text) => builder.Append(HtmlEncoder.Default.Encode(text ?? ""));
+    public void AppendFormatted(string? text) => builder.Append(Encoder.Encode(text ?? ""));
 
     public void AppendFormatted<T>(T value) where T : IFormattable =>
-        builder.Append(HtmlEncoder.Default.Encode(value.ToString(null, System.Globalization.CultureInfo.InvariantCulture)));
+        builder.Append(Encoder.Encode(value.ToString(null, System.Globalization.CultureInfo.InvariantCulture)));
 
     internal Html ToHtml() => new(builder.ToString());
 }

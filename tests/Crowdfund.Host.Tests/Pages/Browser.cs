@@ -44,7 +44,10 @@ internal sealed class Browser : IDisposable
     {
         try
         {
-            new WebDriverWait(Driver, within) { PollingInterval = TimeSpan.FromMilliseconds(50) }.Until(condition);
+            var wait = new WebDriverWait(Driver, within) { PollingInterval = TimeSpan.FromMilliseconds(50) };
+            // The live pages redraw their parts: an element found a moment ago may be replaced before it is read.
+            wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
+            wait.Until(condition);
         }
         catch (WebDriverTimeoutException)
         {

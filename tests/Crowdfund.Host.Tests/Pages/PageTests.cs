@@ -162,7 +162,8 @@ public sealed class PageTests
             "the confirmed pledge on the dashboard");
         var seenAfter = confirmed.Elapsed;
         Assert.That(browser.Driver.ExecuteScript("return window.notReloaded === true;"), Is.True, "the page was not reloaded");
-        Assert.That(browser.Text("#countries"), Does.Contain("DE"));
+        browser.Until(_ => browser.Text("#countries") is var countries && countries.Contains("DE", StringComparison.Ordinal) && countries.Contains("2 (+0)", StringComparison.Ordinal), TimeSpan.FromSeconds(2),
+            "Germany's two confirmed units in the chart by country");
         browser.Screenshot("team-dashboard");
         TestContext.Out.WriteLine($"The dashboard showed the pledge {seenAfter.TotalMilliseconds:0} ms after it was confirmed.");
     }
