@@ -25,7 +25,11 @@ namespace Crowdfund.Bench;
 /// <param name="DistinctOrders">Distinct order references among them.</param>
 internal sealed record HandoffRun(int Orders, int NotOrders, double SeedSeconds, int Batches, double FreezeSeconds, double PushSeconds,
     double RssStart, double RssPeak, double RssAfter, double HeapAfterMiB, int Delivered, int Requests, int Keys, int BadSignatures,
-    int ReceivedOrders, int DistinctOrders, CsvExport AllBatches, CsvExport Large);
+    int ReceivedOrders, int DistinctOrders, CsvExport AllBatches, CsvExport Large, IReadOnlyList<CsvExport> LargeAgain)
+{
+    /// <summary>The RSS growth over the three pulls of the large batch, from before the first to the highest peak.</summary>
+    public double LargeGrowth => LargeAgain.Append(Large).Max(e => e.RssPeak) - Large.RssBefore;
+}
 
 /// <summary>One CSV export: batches pulled one after the other, the rows read, and the host's RSS meanwhile.</summary>
 internal sealed record CsvExport(int Batches, long Rows, long Bytes, double Seconds, bool HeadersOk, double RssBefore,
@@ -102,7 +106,7 @@ internal sealed class HandoffScenario(string root, string db, int port, NpgsqlDa
             var all = await ExportAsync(host, apiKey, ids);
             var (requests, keys, bad, received, distinct) = receiver.Totals();
             run = new HandoffRun(pledges, notOrders, seedSeconds, batches, freezeSeconds, pushSeconds, rssStart, rssPeak, rssAfter,
-                heapAfter, delivered, requests, keys, bad, received, distinct, all, Large: null!);
+                heapAfter, delivered, requests, keys, bad, received, distinct, all, Large: null!, LargeAgain: []);
         }
 
         // 2. One batch of every order, on a host of its own whose outbox stays off (only the pull is measured).
@@ -125,7 +129,9 @@ internal sealed class HandoffScenario(string root, string db, int port, NpgsqlDa
             if (ids.Count != 1) throw new InvalidOperationException($"{ids.Count} batches, not one");
             // Let the freeze's garbage settle, so that the growth measured is the export's.
             await Task.Delay(3000);
-            run = run with { Large = await ExportAsync(host, apiKey, ids) };
+            // Pulled three times: memory that stays flat does not climb with the bytes streamed.
+            var large = await ExportAsync(host, apiKey, ids);
+            run = run with { Large = large, LargeAgain = [await ExportAsync(host, apiKey, ids), await ExportAsync(host, apiKey, ids)] };
         }
         return run;
     }
@@ -348,7 +354,7 @@ internal sealed class HandoffScenario(string root, string db, int port, NpgsqlDa
             $"edition) and {run.NotOrders} dropped, cancelled or refunded, seeded in SQL as collection leaves them " +
             $"({run.SeedSeconds:0.0} s; collection itself is not measured here). The real host freezes them into batches of 250 " +
             "per country and its outbox pushes each, signed, to a partner receiver on loopback in this process; default outbox settings.");
-        Console.WriteLine("| step | seconds | rate | host RSS start / peak / after MiB | notes |");
+        Console.WriteLine("| step | seconds | rate | host RSS before / peak during / after MiB | notes |");
         Console.WriteLine("|---|---:|---:|---|---|");
         Console.WriteLine($"| freeze (GET fulfilment after the lock) | {run.FreezeSeconds:0.00} | {run.Orders / run.FreezeSeconds:0} orders/s | " +
             $"{run.RssStart:0} / {run.RssPeak:0} / {run.RssAfter:0} (freeze and push) | {run.Batches} batches |");
@@ -370,8 +376,10 @@ internal sealed class HandoffScenario(string root, string db, int port, NpgsqlDa
         Verdict($"host RSS growth during freeze and push under {PushGrowthMiB} MiB", run.RssPeak - run.RssStart < PushGrowthMiB);
         Verdict($"CSV export >= {CsvRowsPerSecond} rows/s, every batch and the single large one",
             run.AllBatches.RowsPerSecond >= CsvRowsPerSecond && run.Large.RowsPerSecond >= CsvRowsPerSecond);
-        Verdict($"flat memory: host RSS growth while streaming the {run.Orders}-order CSV ({run.Large.Bytes / 1048576.0:0} MiB) " +
-            $"under {CsvGrowthMiB} MiB (it grew {run.Large.Growth:0.0})", run.Large.Growth < CsvGrowthMiB);
+        Console.WriteLine($"  the {run.Orders}-order CSV pulled twice more: {string.Join(", ", run.LargeAgain.Select(e =>
+            $"{e.Seconds:0.00} s, {e.RowsPerSecond:0} rows/s, RSS {e.RssBefore:0} / {e.RssPeak:0} / {e.RssAfter:0} MiB"))}");
+        Verdict($"flat memory: host RSS growth over three pulls of the {run.Orders}-order CSV ({3 * run.Large.Bytes / 1048576.0:0} MiB " +
+            $"streamed) under {CsvGrowthMiB} MiB (it grew {run.LargeGrowth:0.0})", run.LargeGrowth < CsvGrowthMiB);
     }
 
     private const double PushGrowthMiB = 128;
@@ -388,7 +396,8 @@ internal sealed class HandoffScenario(string root, string db, int port, NpgsqlDa
         run.BadSignatures == 0 && run.Keys == run.Batches && run.Delivered == run.Batches;
 
     private static bool CsvComplete(HandoffRun run) =>
-        run.AllBatches.HeadersOk && run.AllBatches.Rows == run.Orders && run.Large.HeadersOk && run.Large.Rows == run.Orders;
+        run.AllBatches.HeadersOk && run.AllBatches.Rows == run.Orders && run.Large.HeadersOk && run.Large.Rows == run.Orders
+        && run.LargeAgain.All(e => e.HeadersOk && e.Rows == run.Orders);
 
     /// <summary>True when every check holds (times, rates and memory are targets, not checks).</summary>
     public static bool Passed(HandoffRun run) => OrdersOnce(run) && Signed(run) && CsvComplete(run);
