@@ -126,7 +126,7 @@ public sealed class PageTests
 
         SignIn(browser, ApiHost.TeamKey);
         browser.Open($"/team/c/{slug}");
-        browser.Until(_ => browser.Text("#confirmed-units").Length > 0, TimeSpan.FromSeconds(10), "the dashboard");
+        browser.Until(_ => browser.Text("#confirmed-units").Length > 0, TimeSpan.FromSeconds(30), "the dashboard");
         browser.Screenshot("team-signed-in");
         var cookie = browser.Driver.Manage().Cookies.GetCookieNamed("crowdfund-team");
         Assert.That(cookie, Is.Not.Null);
@@ -147,7 +147,7 @@ public sealed class PageTests
         using var browser = Browser.Start(width: 1400, height: 2000);
         SignIn(browser, ApiHost.TeamKey);
         browser.Open($"/team/c/{slug}");
-        browser.Until(_ => browser.Text("#confirmed-units").StartsWith("0 of 500", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the dashboard at 0");
+        browser.Until(_ => browser.Text("#confirmed-units").StartsWith("0 of 500", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the dashboard at 0");
         browser.Driver.ExecuteScript("window.notReloaded = true;");
 
         using var client = ApiHost.Client();
