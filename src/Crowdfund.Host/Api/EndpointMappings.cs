@@ -1,5 +1,4 @@
 using Crowdfund.Host.Fulfilment;
-using Crowdfund.Host.Pages;
 using Crowdfund.Host.Partners;
 using Crowdfund.Host.Payments;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -28,7 +27,6 @@ public static class EndpointMappings
         app.MapPartnerCampaigns();
         app.MapPartnerBatches();
         app.MapFulfilment();
-        app.MapCrowdfundPages();
         return app;
     }
 }
