@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Crowdfund.Infrastructure.Partners;
 using Crowdfund.StripeEmulator;
 using Dapper;
 using Npgsql;
@@ -57,11 +58,6 @@ internal sealed record CsvExport(int Batches, long Rows, long Bytes, double Seco
 internal sealed class HandoffScenario(string root, string db, int port, NpgsqlDataSource data, int pledges)
 {
     private static readonly string[] Countries = ["FR", "DE", "ES", "US", "CA"];
-    private static readonly string[] CsvHeader =
-    [
-        "batch_id", "order_reference", "country", "backer_name", "address_line1", "address_line2", "postal_code", "city",
-        "region", "sku", "quantity", "edition_numbers",
-    ];
 
     public async Task<HandoffRun> RunAsync()
     {
@@ -298,7 +294,7 @@ internal sealed class HandoffScenario(string root, string db, int port, NpgsqlDa
             BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromMinutes(10),
             DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", apiKey) },
         };
-        var expected = Encoding.UTF8.GetBytes(string.Join(',', CsvHeader) + "\r\n");
+        var expected = Encoding.UTF8.GetBytes(string.Join(',', Crowdfund.Host.Partners.BatchCsv.Header) + "\r\n");
         using var sampling = new CancellationTokenSource();
         var before = CollectionScenario.Rss(host.Pid);
         var peak = SamplePeakAsync(host.Pid, sampling.Token);
@@ -473,25 +469,18 @@ internal sealed class LoopbackPartner : IAsyncDisposable
         context.Response.StatusCode = StatusCodes.Status200OK;
     }
 
-    /// <summary>The documented check, step by step, as a partner would write it in any language.</summary>
+    /// <summary>
+    /// The documented check, done with the host's own signer: the bench measures the handoff, and the tests'
+    /// receiver (written from the README alone) is where the scheme itself is checked.
+    /// </summary>
     private static bool Verifies(string header, byte[] body, string secret, DateTimeOffset now)
     {
-        string? timestamp = null, signature = null;
-        foreach (var part in header.Split(','))
-        {
-            var pair = part.Split('=', 2);
-            if (pair.Length != 2) continue;
-            if (pair[0] == "t") timestamp = pair[1];
-            else if (pair[0] == "v1") signature = pair[1];
-        }
-        if (timestamp is null || signature is null || !long.TryParse(timestamp, out var seconds)) return false;
-        if ((now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > TimeSpan.FromMinutes(5)) return false;
-        var signed = Encoding.UTF8.GetBytes(timestamp + ".").Concat(body).ToArray();
-        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed);
-        byte[] given;
-        try { given = Convert.FromHexString(signature); }
-        catch (FormatException) { return false; }
-        return CryptographicOperations.FixedTimeEquals(expected, given);
+        var timestamp = header.Split(',').Select(p => p.Split('=', 2)).FirstOrDefault(p => p.Length == 2 && p[0] == "t")?[1];
+        if (!long.TryParse(timestamp, out var seconds)) return false;
+        var at = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        if ((now - at).Duration() > TimeSpan.FromMinutes(5)) return false;
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(PartnerSignature.Sign(secret, at, body)),
+            Encoding.UTF8.GetBytes(header));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Crowdfund.Host.Hosting;
@@ -14,7 +15,7 @@ public sealed class PledgeTokens(IOptions<EdgeSettings> settings)
     private readonly byte[] key = Encoding.UTF8.GetBytes(settings.Value.TokenSecret);
 
     public string Issue(Guid pledgeId) =>
-        Base64Url(HMACSHA256.HashData(key, pledgeId.ToByteArray()));
+        Base64Url.EncodeToString(HMACSHA256.HashData(key, pledgeId.ToByteArray()));
 
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
@@ -27,7 +28,4 @@ public sealed class PledgeTokens(IOptions<EdgeSettings> settings)
             ? header[scheme.Length..].Trim()
             : null;
     }
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using Crowdfund.Host.Api;
 using Crowdfund.Infrastructure.Fulfilment;
@@ -81,16 +82,13 @@ public static class BatchEndpoints
     /// <summary>An opaque cursor: the last batch id of the page, so that a page never skips or repeats a batch.</summary>
     private static class Cursor
     {
-        public static string Write(string batchId) =>
-            Convert.ToBase64String(Encoding.UTF8.GetBytes(batchId)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        public static string Write(string batchId) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(batchId));
 
         public static string? Read(string cursor)
         {
-            var padded = cursor.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - padded.Length % 4) % 4);
             try
             {
-                var id = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
+                var id = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
                 return id.Length <= 100 && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') ? id : null;
             }
             catch (FormatException)

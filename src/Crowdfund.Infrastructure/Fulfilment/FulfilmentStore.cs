@@ -85,12 +85,7 @@ public sealed class FulfilmentStore(NpgsqlDataSource dataSource) : IFulfilmentSt
 
             UPDATE order_batches SET sends = 1, last_sent_at = @now WHERE campaign_id = @campaignId;
 
-            INSERT INTO outbox (topic, key, payload, created_at)
-            SELECT @topic, id || ':send:1',
-                   jsonb_build_object('type', @topic, 'version', @version, 'id', id, 'occurredAt', @now,
-                                      'data', jsonb_build_object('campaignId', campaign_id, 'batchId', id)),
-                   @now
-              FROM order_batches WHERE campaign_id = @campaignId;
+            {QueueBatches("order_batches", "1")} WHERE campaign_id = @campaignId;
 
             UPDATE fulfilments SET frozen_at = @now, updated_at = @now WHERE campaign_id = @campaignId;
             """, args, tx, commandTimeout: 600);
@@ -104,20 +99,28 @@ public sealed class FulfilmentStore(NpgsqlDataSource dataSource) : IFulfilmentSt
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         // A send still waiting in the outbox (the partner is down) is not doubled: the outbox keeps trying it.
-        return await connection.ExecuteAsync("""
+        return await connection.ExecuteAsync($"""
             WITH due AS (
                 UPDATE order_batches b SET sends = sends + 1, last_sent_at = @now
                  WHERE b.campaign_id = @campaignId AND b.acknowledged_at IS NULL AND b.last_sent_at < @sentBefore
                    AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.key = b.id || ':send:' || b.sends AND o.dispatched_at IS NULL)
                 RETURNING b.id, b.campaign_id, b.sends)
-            INSERT INTO outbox (topic, key, payload, created_at)
-            SELECT @topic, id || ':send:' || sends,
-                   jsonb_build_object('type', @topic, 'version', @version, 'id', id, 'occurredAt', @now,
-                                      'data', jsonb_build_object('campaignId', campaign_id, 'batchId', id)),
-                   @now
-              FROM due
+            {QueueBatches("due", "sends")}
             """, new { campaignId, sentBefore, now, topic = OrderBatchV1.Type, version = OrderBatchV1.Version });
     }
+
+    /// <summary>
+    /// The outbox rows that send the batches of <paramref name="source"/> (rows with id, campaign_id and sends): the
+    /// row holds only the batch's id, its key counts the sends, and its envelope id is the batch id on every send.
+    /// </summary>
+    private static string QueueBatches(string source, string send) => $"""
+        INSERT INTO outbox (topic, key, payload, created_at)
+        SELECT @topic, id || ':send:' || {send},
+               jsonb_build_object('type', @topic, 'version', @version, 'id', id, 'occurredAt', @now,
+                                  'data', jsonb_build_object('campaignId', campaign_id, 'batchId', id)),
+               @now
+          FROM {source}
+        """;
 
     public async Task<bool> AllAcknowledgedAsync(string campaignId)
     {

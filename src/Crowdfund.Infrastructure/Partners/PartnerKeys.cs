@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -25,5 +26,5 @@ public static class PartnerKeys
     public static string Shown(string key) => key[..Math.Min(ShownLength, key.Length)];
 
     private static string RandomPart() =>
-        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 }
