@@ -77,9 +77,7 @@ public sealed class RushTests
                     '{}', '\x00', 'retried', '\x00', now(), now(), 'fr-FR')
             """, new { slug }, transaction);
         var original = tier.ReserveAsync(GrainWorld.Request(key: "retried", body: "x"));
-        await Eventually.Until(async () => await blocker.ExecuteScalarAsync<bool>(
-                "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid)))",
-                transaction: transaction),
+        await Eventually.Until(async () => await LockWaits.CountAsync(blocker, transaction) > 0,
             "the original's insert waits on the key held by the blocking transaction");
 
         // The original holds the only reward and is committing; its retry finds the tier sold out and no row yet.

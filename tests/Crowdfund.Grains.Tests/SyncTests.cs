@@ -27,9 +27,7 @@ public sealed class SyncTests
                     '{}', '\x00', 'blocked', '\x00', now(), now(), 'fr-FR')
             """, new { slug }, transaction);
         var committing = tier.ReserveManyAsync([GrainWorld.Request(key: "blocked"), GrainWorld.Request(), GrainWorld.Request()]);
-        await Eventually.Until(async () => await blocker.ExecuteScalarAsync<bool>(
-                "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid)))",
-                transaction: transaction),
+        await Eventually.Until(async () => await LockWaits.CountAsync(blocker, transaction) > 0,
             "the batch's insert waits on the key held by the blocking transaction");
 
         // Meanwhile the first pledge's row moves behind the tier's back (as when a pledge grain's sync is lost) and

@@ -39,9 +39,7 @@ public sealed class BackpressureTests
         foreach (var key in new[] { "held-1", "held-2" })
         {
             held.Add(Http.PostPledgeAsync(client, slug, Http.Pledge(tierId: "standard"), key));
-            await Eventually.Until(async () => await blocker.ExecuteScalarAsync<int>(
-                    "SELECT count(*) FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))",
-                    transaction: transaction) == held.Count,
+            await Eventually.Until(async () => await LockWaits.CountAsync(blocker, transaction) == held.Count,
                 $"{key} waits on its key");
         }
 
