@@ -1,4 +1,5 @@
 using Crowdfund.Host.Fulfilment;
+using Crowdfund.Host.Pages;
 using Crowdfund.Host.Partners;
 using Crowdfund.Host.Payments;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -27,6 +28,7 @@ public static class EndpointMappings
         app.MapPartnerCampaigns();
         app.MapPartnerBatches();
         app.MapFulfilment();
+        app.MapCrowdfundPages();
         return app;
     }
 }
