@@ -1,16 +1,13 @@
-using System.Text.Json;
 using Crowdfund.Domain.Rules;
 using Crowdfund.Host.Api;
 using Crowdfund.Infrastructure.Pages;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace Crowdfund.Host.Pages;
 
 /// <summary>
 /// The team's pages: sign-in and sign-out, the list of campaigns, and each campaign's live dashboard. The dashboard
-/// is drawn by dashboard.js from the live feed (<see cref="TeamFeed"/>); with scripts off it shows the same figures
-/// as a table and reloads itself.
+/// is sent with its figures drawn (<see cref="DashboardPanels"/>); dashboard.js then redraws the panels the live feed
+/// (<see cref="TeamFeed"/>) sends; with scripts off the page reloads itself.
 /// </summary>
 internal static class TeamPages
 {
@@ -80,42 +77,26 @@ internal static class TeamPages
         </header>
         """);
 
-    private static async Task<IResult> DashboardAsync(string slug, HttpContext context, TeamFeed feed, IOptions<JsonOptions> json)
+    private static async Task<IResult> DashboardAsync(string slug, HttpContext context, TeamFeed feed)
     {
-        if (!Identifiers.IsValid(slug) || await feed.ReadAsync(slug, withAppetite: true, context.RequestAborted) is not { } figures)
+        if (!Identifiers.IsValid(slug) || await feed.ReadAsync(slug, context.RequestAborted) is not { } figures)
             return PageLayout.Send(context, PageLayout.Page("en", "Not found", Html.Of($"<h1>No campaign {slug}</h1>")), 404);
-        var d = figures.Dashboard;
+        var panels = DashboardPanels.Render(figures);
+        var countries = figures.Dashboard.ConfirmedUnitsByCountry.Keys.Union(figures.Appetite.Select(a => a.Country)).Order(StringComparer.Ordinal);
         var body = Html.Of($"""
             {Bar(context, $"Dashboard: {slug}")}
-            <p class="live"><span id="live-state" aria-live="polite">Live</span> · <a href="/team">All campaigns</a></p>
-            <div id="dashboard" data-feed="/team/c/{slug}/events">
-            <section aria-labelledby="goal-title" class="panel wide"><h2 id="goal-title">Goal</h2><div id="goal"></div></section>
-            <section aria-labelledby="pace-title" class="panel"><h2 id="pace-title">Pace and forecast</h2><div id="pace"></div></section>
-            <section aria-labelledby="countries-title" class="panel"><h2 id="countries-title">By country</h2><div id="countries"></div></section>
-            <section aria-labelledby="tiers-title" class="panel"><h2 id="tiers-title">By tier</h2><div id="tiers"></div></section>
-            <section aria-labelledby="milestones-title" class="panel"><h2 id="milestones-title">Milestones</h2><div id="milestones"></div></section>
-            <section aria-labelledby="appetite-title" class="panel wide"><h2 id="appetite-title">Appetite by country</h2><div id="appetite"></div></section>
-            <section aria-labelledby="collection-title" class="panel wide"><h2 id="collection-title">Collection</h2><div id="collection"></div></section>
-            <section aria-labelledby="batches-title" class="panel wide" id="batches-panel">
-            <h2 id="batches-title">Batches to the manufacturer</h2>
-            <!-- Fulfilment (#17): the batches pipeline per country, from GET /team/v1/campaigns/{slug}/fulfilment, goes here. -->
-            <p>No batches yet: they are made after collection.</p>
-            </section>
+            <p class="live"><span id="live-state" aria-live="polite">Figures of {DashboardPanels.Moment(figures.Dashboard.AsOf)}</span> · <a href="/team">All campaigns</a></p>
+            <noscript><meta http-equiv="refresh" content="10"><p>Without scripts this page reloads every 10 seconds.</p></noscript>
+            <div id="dashboard" data-feed="/team/c/{slug}/events" data-live="connecting">
+            {DashboardPanels.Layout.Select(p => Html.Of($"""
+                <section aria-labelledby="{p.Id}-title" class="panel{(p.Wide ? " wide" : "")}"><h2 id="{p.Id}-title">{p.Title}</h2><div id="{p.Id}">{panels[p.Id]}</div></section>
+                """))}
             </div>
-            <noscript>
-            <meta http-equiv="refresh" content="10">
-            <p>Without scripts this page reloads every 10 seconds.</p>
-            <table><caption>Confirmed units by country</caption><tr><th scope="col">Country</th><th scope="col">Confirmed</th><th scope="col">Reserved</th></tr>
-            {d.ConfirmedUnitsByCountry.Keys.Union(d.ReservedUnitsByCountry.Keys).Order().Select(c => Html.Of($"<tr><th scope=\"row\">{c}</th><td>{d.ConfirmedUnitsByCountry.GetValueOrDefault(c)}</td><td>{d.ReservedUnitsByCountry.GetValueOrDefault(c)}</td></tr>"))}
-            </table>
-            <p>{d.ConfirmedUnits} of {d.GoalUnits} units confirmed.</p>
-            </noscript>
             <section class="panel wide exports" aria-labelledby="exports-title">
             <h2 id="exports-title">Exports (personal data: keep them safe)</h2>
             <p>All countries: <a href="/team/c/{slug}/pledges.csv">pledges</a>, <a href="/team/c/{slug}/backers.csv">backers</a></p>
-            <ul>{figures.Dashboard.ConfirmedUnitsByCountry.Keys.Union(figures.Appetite.Select(a => a.Country)).Order().Select(c => Html.Of($"""<li>{c}: <a href="/team/c/{slug}/pledges.csv?country={c}">pledges</a>, <a href="/team/c/{slug}/backers.csv?country={c}">backers</a></li>"""))}</ul>
+            <ul>{countries.Select(c => Html.Of($"""<li>{c}: <a href="/team/c/{slug}/pledges.csv?country={c}">pledges</a>, <a href="/team/c/{slug}/backers.csv?country={c}">backers</a></li>"""))}</ul>
             </section>
-            <script type="application/json" id="initial">{Html.Raw(JsonSerializer.Serialize(figures, json.Value.SerializerOptions))}</script>
             """);
         return PageLayout.Send(context, PageLayout.Page("en", $"Dashboard: {slug}", body, "dashboard.js"));
     }

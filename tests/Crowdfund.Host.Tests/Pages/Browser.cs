@@ -13,11 +13,14 @@ internal sealed class Browser : IDisposable
     private const string Chromium = "/usr/bin/chromium";
     private const string DriverFolder = "/usr/bin";
 
-    private Browser(ChromeDriver driver) => Driver = driver;
+    private readonly Uri baseAddress;
+
+    private Browser(ChromeDriver driver, Uri baseAddress) => (Driver, this.baseAddress) = (driver, baseAddress);
 
     public ChromeDriver Driver { get; }
 
-    public static Browser Start(string acceptLanguage = "en-US,en", int width = 1200, int height = 1700)
+    /// <param name="baseAddress">The host the paths are on: the tests' shared host unless given.</param>
+    public static Browser Start(string acceptLanguage = "en-US,en", int width = 1200, int height = 1700, Uri? baseAddress = null)
     {
         if (!File.Exists(Chromium) || !File.Exists(Path.Combine(DriverFolder, "chromedriver")))
             Assert.Fail("Chromium or chromedriver is missing: ./build.sh test installs Debian's chromium and chromium-driver.");
@@ -28,10 +31,33 @@ internal sealed class Browser : IDisposable
         var service = ChromeDriverService.CreateDefaultService(DriverFolder, "chromedriver");
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
-        return new Browser(new ChromeDriver(service, options, TimeSpan.FromSeconds(60)));
+        return new Browser(new ChromeDriver(service, options, TimeSpan.FromSeconds(60)), baseAddress ?? ApiHost.BaseAddress);
     }
 
-    public void Open(string path) => Driver.Navigate().GoToUrl(new Uri(ApiHost.BaseAddress, path));
+    public void Open(string path) => Driver.Navigate().GoToUrl(new Uri(baseAddress, path));
+
+    /// <summary>
+    /// Types the team key into the sign-in form and waits for the form's answer: the page at <paramref name="returnPath"/>,
+    /// or the sign-in page again with its error. The wait is what makes it safe. Chromedriver's click returns once the
+    /// click is dispatched, and on a loaded machine that can be before the form's navigation has begun; a navigation
+    /// started then (the next Open) cancels the sign-in's POST, its cookie never arrives, and the browser sits on the
+    /// sign-in page: the dashboard tests that failed under load did exactly that.
+    /// </summary>
+    public void SignIn(string key, string returnPath = "/team")
+    {
+        Open($"/team/sign-in?ReturnUrl={Uri.EscapeDataString(returnPath)}");
+        Find("#key").SendKeys(key);
+        Find(".sign-in button").Click();
+        Until(d => new Uri(d.Url).AbsolutePath != "/team/sign-in" || Text("#key-error").Length > 0, TimeSpan.FromSeconds(30),
+            "the answer to the sign-in form");
+    }
+
+    /// <summary>Clicks a button that posts a form and waits until the browser has followed it to <paramref name="landsOn"/>.</summary>
+    public void Submit(string buttonCss, string landsOn)
+    {
+        Find(buttonCss).Click();
+        Until(d => new Uri(d.Url).AbsolutePath == landsOn, TimeSpan.FromSeconds(30), $"the form's answer at {landsOn}");
+    }
 
     public IWebElement Find(string css) => Driver.FindElement(By.CssSelector(css));
 
