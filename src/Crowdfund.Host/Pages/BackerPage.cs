@@ -3,8 +3,11 @@ using System.Text.Json;
 using Crowdfund.Domain;
 using Crowdfund.Grains;
 using Crowdfund.Host.Api;
+using Crowdfund.Infrastructure.Messaging.Backers;
 using Crowdfund.Infrastructure.Payments;
 using Crowdfund.Messages;
+using Crowdfund.Messages.Payments;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace Crowdfund.Host.Pages;
@@ -26,9 +29,11 @@ internal static class BackerPage
         app.MapPost("/pledges/{id:guid}/cancel", CancelAsync).ExcludeFromDescription();
     }
 
-    private static Task<IResult> ShowAsync(Guid id, string? token, string? lang, string? done, HttpContext context,
-        IGrainFactory grains, IOptions<StripeOptions> stripe) =>
-        RenderAsync(id, token, lang, done, null, context, grains, stripe);
+    /// <param name="redirectStatus">Set by the payment provider when the backer comes back from their bank's confirmation.</param>
+    private static Task<IResult> ShowAsync(Guid id, string? token, string? lang, string? done,
+        [FromQuery(Name = "redirect_status")] string? redirectStatus, HttpContext context, IGrainFactory grains,
+        IOptions<StripeOptions> stripe) =>
+        RenderAsync(id, token, lang, done, null, context, grains, stripe, redirectStatus);
 
     private static async Task<IResult> ChangeAsync(Guid id, HttpContext context, IGrainFactory grains, IOptions<StripeOptions> stripe) =>
         await ActAsync(id, context, grains, stripe, "changed", async (pledge, hash, form, current) =>
@@ -57,7 +62,7 @@ internal static class BackerPage
     }
 
     private static async Task<IResult> RenderAsync(Guid id, string? token, string? lang, string? done, string? error,
-        HttpContext context, IGrainFactory grains, IOptions<StripeOptions> stripe)
+        HttpContext context, IGrainFactory grains, IOptions<StripeOptions> stripe, string? redirectStatus = null)
     {
         var language = PageTexts.Languages.Contains(lang) ? lang! : "en";
         if (token is not { Length: > 0 } || await grains.GetGrain<IPledgeGrain>(id).GetAsync(PledgeTokens.Hash(token)) is not { Pledge: { } pledge })
@@ -86,8 +91,9 @@ internal static class BackerPage
             <dt>{texts["total"]}</dt><dd class="total">{M(pledge.Amounts.Total)}</dd>
             </dl>
             {Html.When(pledge is { Status: PledgeStatus.Reserved, HoldExpiresAt: not null }, Html.Of($"<p>{texts.Format("holdUntil", pledge.HoldExpiresAt is { } hold ? PageLayout.Moment(hold, culture, pledge.Country) : "")}</p>"))}
-            {Html.When(payment is not null, Html.Of($"""<p class="notice">{texts[pledge.Status == PledgeStatus.ActionRequired ? "authenticate" : "paymentFailed"]} {(payment?.FixBy is { } fixBy ? texts.Format("fixBy", PageLayout.Moment(fixBy, culture, pledge.Country)) : "")}</p>"""))}
-            {Html.When(NeedsCard.Contains(pledge.Status), CardStep(id, token, emulator, texts))}
+            {(payment is null ? Html.Empty : PaymentProblem(pledge, payment, redirectStatus, token, emulator, texts, culture))}
+            {Html.When(pledge.Status == PledgeStatus.PaymentPending, Html.Of($"""<p class="notice" role="status">{texts["s.PaymentPending"]}…</p><meta http-equiv="refresh" content="3">"""))}
+            {Html.When(NeedsCard.Contains(pledge.Status), CardStep(id, token, emulator, texts, CardHeading(pledge.Status), payment?.ChargeAttempts))}
             {Html.When(live && Changeable.Contains(pledge.Status), Forms(context, pledge, token, language, tiers, texts))}
             <section class="stages" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{texts["stages"]}</h2>
@@ -99,11 +105,52 @@ internal static class BackerPage
         return PageLayout.Send(context, PageLayout.Page(language, texts["pledge"], body, "card.js"), connectTo: emulator);
     }
 
-    /// <summary>The card step: save (or replace) the card with the payment-setup API and the provider's test mode.</summary>
-    internal static Html CardStep(Guid? id, string? token, string? emulator, PageTexts texts) => Html.Of($"""
-        <section id="card-step" class="card-step" data-pledge="{id?.ToString()}" data-token="{token}" data-emulator="{emulator}"{(id is null ? " hidden" : "")} aria-live="polite">
-        <h2>{texts["card"]}</h2>
-        <p id="card-status">{texts["reserved"]}</p>
+    private static string CardHeading(PledgeStatus status) => status switch
+    {
+        PledgeStatus.PaymentFailed => "newCard",
+        PledgeStatus.ActionRequired => "otherCard",
+        _ => "card",
+    };
+
+    /// <summary>
+    /// What the backer does about a charge the bank declined (why, in their language, and until when a new card can be
+    /// saved: the card step below) or wants confirmed (a button to their bank's confirmation, and what came of it).
+    /// </summary>
+    private static Html PaymentProblem(PledgeView pledge, PaymentView payment, string? redirectStatus, string token,
+        string? emulator, PageTexts texts, CultureInfo culture)
+    {
+        var amount = PageLayout.Money(payment.Amount, payment.Currency, culture);
+        var fixBy = payment.FixBy is { } at ? texts.Format("fixBy", PageLayout.Moment(at, culture, pledge.Country)) : "";
+        if (pledge.Status == PledgeStatus.PaymentFailed)
+            return Html.Of($"""
+                <section id="payment-problem" class="notice" data-decline="{payment.DeclineCode}">
+                <p>{texts.Format("declined", amount)} {BackerLanguage.For(culture).DeclineReason(payment.DeclineCode)}</p>
+                <p>{texts["paymentFailed"]} <strong>{fixBy}</strong></p>
+                </section>
+                """);
+        // Back from the bank's page with its approval: the provider's event completes the payment in a moment.
+        if (redirectStatus == "succeeded")
+            return Html.Of($"""<p id="payment-problem" class="good" role="status">{texts["authenticated"]}</p><meta http-equiv="refresh" content="2">""");
+        return Html.Of($"""
+            <section id="payment-problem" class="notice">
+            <p>{texts.Format("toConfirm", amount)} <strong>{fixBy}</strong></p>
+            {Html.When(redirectStatus == "failed", Html.Of($"""<p class="error" role="alert">{texts["authFailed"]}</p>"""))}
+            <button type="button" id="authenticate" data-pledge="{pledge.Id.ToString()}" data-token="{token}" data-emulator="{emulator}">{texts["confirmPayment"]}</button>
+            <p id="authenticate-status" aria-live="polite"></p>
+            <noscript><p>{texts["scriptNeeded"]}</p></noscript>
+            </section>
+            """);
+    }
+
+    /// <summary>
+    /// The card step: save (or replace) the card with the payment-setup API and the provider's test mode. After a
+    /// failed charge, <paramref name="chargeAttempts"/> lets the script wait for the charge of the new card.
+    /// </summary>
+    internal static Html CardStep(Guid? id, string? token, string? emulator, PageTexts texts, string heading = "card",
+        int? chargeAttempts = null) => Html.Of($"""
+        <section id="card-step" class="card-step" data-pledge="{id?.ToString()}" data-token="{token}" data-emulator="{emulator}" data-charge-attempts="{chargeAttempts?.ToString(CultureInfo.InvariantCulture)}"{(id is null ? " hidden" : "")} aria-live="polite">
+        <h2>{texts[heading]}</h2>
+        <p id="card-status">{(chargeAttempts is null ? texts["reserved"] : "")}</p>
         <label for="test-card">{texts["testCard"]}</label>
         <select id="test-card">
         <option value="pm_card_visa">Visa 4242 (pm_card_visa)</option>

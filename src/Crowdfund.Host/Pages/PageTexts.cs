@@ -66,6 +66,14 @@ public sealed class PageTexts
         ["fixBy"] = ["Please fix the payment before {0}.", "Merci de régulariser le paiement avant le {0}.", "Bitte beheben Sie die Zahlung vor dem {0}.", "Soluciona el pago antes del {0}."],
         ["paymentFailed"] = ["The payment failed. Save another card: it is charged at once.", "Le paiement a échoué. Enregistrez une autre carte : elle sera débitée aussitôt.", "Die Zahlung ist fehlgeschlagen. Speichern Sie eine andere Karte: Sie wird sofort belastet.", "El pago ha fallado. Guarda otra tarjeta: se cobrará enseguida."],
         ["authenticate"] = ["Your bank asks you to confirm the payment.", "Votre banque vous demande de confirmer le paiement.", "Ihre Bank bittet Sie, die Zahlung zu bestätigen.", "Tu banco te pide confirmar el pago."],
+        ["declined"] = ["Your bank declined the payment of {0}.", "Votre banque a refusé le paiement de {0}.", "Ihre Bank hat die Zahlung über {0} abgelehnt.", "Tu banco ha rechazado el pago de {0}."],
+        ["toConfirm"] = ["Your bank asks you to confirm the payment of {0} (3-D Secure). Confirm it here, or save another card.", "Votre banque vous demande de confirmer le paiement de {0} (3-D Secure). Confirmez-le ici, ou enregistrez une autre carte.", "Ihre Bank bittet Sie, die Zahlung über {0} zu bestätigen (3-D Secure). Bestätigen Sie sie hier oder speichern Sie eine andere Karte.", "Tu banco te pide confirmar el pago de {0} (3-D Secure). Confírmalo aquí o guarda otra tarjeta."],
+        ["authenticating"] = ["Opening your bank's confirmation…", "Ouverture de la confirmation de votre banque…", "Die Bestätigung Ihrer Bank wird geöffnet…", "Abriendo la confirmación de tu banco…"],
+        ["authenticated"] = ["Thank you: your bank confirmed the payment. It is being completed…", "Merci : votre banque a confirmé le paiement. Il est en cours de finalisation…", "Danke: Ihre Bank hat die Zahlung bestätigt. Sie wird gerade abgeschlossen…", "Gracias: tu banco ha confirmado el pago. Se está completando…"],
+        ["authFailed"] = ["The confirmation did not go through. Try again, or save another card.", "La confirmation n'a pas abouti. Réessayez, ou enregistrez une autre carte.", "Die Bestätigung ist nicht gelungen. Versuchen Sie es erneut oder speichern Sie eine andere Karte.", "La confirmación no se ha completado. Inténtalo de nuevo o guarda otra tarjeta."],
+        ["newCard"] = ["A new card", "Une nouvelle carte", "Eine neue Karte", "Una tarjeta nueva"],
+        ["otherCard"] = ["Or use another card", "Ou utilisez une autre carte", "Oder eine andere Karte verwenden", "O usa otra tarjeta"],
+        ["charging"] = ["Card saved. Charging it now…", "Carte enregistrée. Débit en cours…", "Karte gespeichert. Sie wird jetzt belastet…", "Tarjeta guardada. Cobrando ahora…"],
         ["confirmPayment"] = ["Confirm the payment", "Confirmer le paiement", "Zahlung bestätigen", "Confirmar el pago"],
         ["notFound"] = ["This link is not valid.", "Ce lien n'est pas valide.", "Dieser Link ist ungültig.", "Este enlace no es válido."],
         ["error"] = ["Something went wrong. Please try again.", "Une erreur est survenue. Réessayez.", "Etwas ist schiefgegangen. Bitte versuchen Sie es erneut.", "Algo ha fallado. Inténtalo de nuevo."],
@@ -99,7 +107,7 @@ public sealed class PageTexts
 
     /// <summary>The keys the pages' scripts need (errors and the card step), handed to them as JSON.</summary>
     private static readonly string[] ScriptKeys =
-        ["reserved", "queued", "saving", "cardRefused", "error", "soldOut", "left", "progress", "confirmed"];
+        ["reserved", "queued", "saving", "cardRefused", "error", "soldOut", "left", "progress", "confirmed", "authenticating", "charging"];
 
     private readonly int index;
 

@@ -43,6 +43,45 @@ window.crowdfundCard = (() => {
     return false;
   }
 
+  // After a failed charge a new card is charged at once: wait (a while at most) for that charge's outcome, so that
+  // the page shows it rather than the failure before it.
+  async function charged(section) {
+    const { pledge, token, chargeAttempts } = section.dataset;
+    say(section.querySelector("#card-status"), texts.charging);
+    for (let i = 0; i < 60; i++) {
+      const answer = await (await fetch(`/v1/pledges/${pledge}/payment`, { headers: { Authorization: `Bearer ${token}` } })).json();
+      const payment = answer.payment ?? {};
+      if (payment.status === "Collected" || (payment.chargeAttempts > Number(chargeAttempts) && payment.status !== "PaymentPending")) return;
+      await sleep(500);
+    }
+  }
+
+  // The bank wants the backer to confirm a charge: confirm the payment on-session at the provider with the saved card;
+  // its answer names the bank's confirmation page, which sends the backer back here. (Stripe.js confirmCardPayment
+  // does the same in a frame of its own.)
+  async function authenticate(button) {
+    const { pledge, token, emulator } = button.dataset;
+    const status = document.getElementById("authenticate-status");
+    say(status, texts.authenticating);
+    const answer = await (await fetch(`/v1/pledges/${pledge}/payment`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    const action = answer.payment?.action;
+    if (!action || !emulator) { say(status, texts.error); return; }
+    const back = new URL(location.href);
+    ["payment_intent", "payment_intent_client_secret", "redirect_status"].forEach(k => back.searchParams.delete(k));
+    const body = new URLSearchParams({ key: answer.publishableKey, client_secret: action.clientSecret, return_url: back.href });
+    if (action.paymentMethodId) body.set("payment_method", action.paymentMethodId);
+    const intent = await (await fetch(`${emulator}/v1/payment_intents/${encodeURIComponent(action.paymentIntentId)}/confirm`,
+      { method: "POST", body })).json();
+    const next = intent.next_action?.redirect_to_url?.url;
+    if (next) { location.href = next; return; }
+    if (intent.status === "succeeded" || intent.status === "processing") {
+      back.searchParams.set("redirect_status", "succeeded");
+      location.href = back.href;
+      return;
+    }
+    say(status, texts.error);
+  }
+
   function wire(section, lang) {
     const button = section.querySelector("#save-card");
     button.addEventListener("click", async () => {
@@ -51,6 +90,7 @@ window.crowdfundCard = (() => {
         const saved = await setup(section, section.querySelector("#test-card").value);
         if (saved) {
           const { pledge, token } = section.dataset;
+          if (section.dataset.chargeAttempts) await charged(section);
           location.href = `/pledges/${pledge}?token=${encodeURIComponent(token)}&lang=${encodeURIComponent(lang)}`;
         }
       } catch {
@@ -63,5 +103,16 @@ window.crowdfundCard = (() => {
 
   const section = document.getElementById("card-step");
   if (section) wire(section, document.documentElement.lang);
+  const confirm = document.getElementById("authenticate");
+  confirm?.addEventListener("click", async () => {
+    confirm.disabled = true;
+    try {
+      await authenticate(confirm);
+    } catch {
+      say(document.getElementById("authenticate-status"), texts.error);
+    } finally {
+      confirm.disabled = false;
+    }
+  });
   return { texts, format };
 })();
