@@ -30,6 +30,13 @@ internal static class DashboardPanels
         ["pipeline"] = Pipeline(f.Fulfilment),
     };
 
+    /// <summary>
+    /// A short fingerprint of a panel's markup, the same on every silo: the page and the feed label each panel with it,
+    /// so the browser leaves alone a panel the feed sends as it already is (its first frame sends every panel).
+    /// </summary>
+    public static string Version(Html panel) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(panel.Value)))[..12];
+
     /// <summary>A moment for the team, in UTC: the team is one office, and one clock on every screen avoids confusion.</summary>
     public static string Moment(DateTimeOffset? at) =>
         at is { } a ? a.ToUniversalTime().ToString("d MMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture) : "—";
@@ -151,7 +158,7 @@ internal static class DashboardPanels
     {
         if (f is null) return Html.Of($"<p>No batches yet: they are made after collection.</p>");
         var waiting = f.Waiting is { } w ? Html.Of($"<p id=\"pipeline-waiting\">Orders not frozen yet: {w}.</p>")
-            : Html.Of($"<p id=\"pipeline-waiting\">Orders frozen {Moment(f.FrozenAt)} into {N(f.Batches.Count)} batches for {f.PartnerId ?? "the partner"}.</p>");
+            : Html.Of($"<p id=\"pipeline-waiting\">Orders frozen {Moment(f.FrozenAt)} into {N(f.Batches.Count)} {(f.Batches.Count == 1 ? "batch" : "batches")} for {f.PartnerId ?? "the partner"}.</p>");
         if (f.Countries.Count == 0) return waiting;
         return Html.Of($"""
             {waiting}

@@ -34,6 +34,8 @@ internal sealed class TeamFeed(DashboardCache dashboards, IGrainFactory grains, 
     private const int DatabaseEvery = 10; // looks: a second
     private const int PipelineEvery = 50; // five seconds
 
+    private static readonly JsonSerializerOptions FrameJson = new(JsonSerializerDefaults.Web);
+
     // How soon EventSource reconnects after a lost connection (browsers wait about 3 s by default).
     private const int RetryMilliseconds = 1000;
 
@@ -112,22 +114,26 @@ internal sealed class TeamFeed(DashboardCache dashboards, IGrainFactory grains, 
         }
     }
 
+    /// <summary>A panel as the feed sends it: its markup and that markup's <see cref="DashboardPanels.Version"/>.</summary>
+    private sealed record Panel(string Version, string Html);
+
     /// <summary>The panels whose markup differs from what was last sent (every panel the first time); remembers them as sent.</summary>
-    private static Dictionary<string, string> Changed(TeamFigures figures, Dictionary<string, string> sent)
+    private static Dictionary<string, Panel> Changed(TeamFigures figures, Dictionary<string, string> sent)
     {
-        var changed = new Dictionary<string, string>(StringComparer.Ordinal);
+        var changed = new Dictionary<string, Panel>(StringComparer.Ordinal);
         foreach (var (id, html) in DashboardPanels.Render(figures))
         {
             if (sent.TryGetValue(id, out var before) && before == html.Value) continue;
-            changed[id] = sent[id] = html.Value;
+            sent[id] = html.Value;
+            changed[id] = new Panel(DashboardPanels.Version(html), html.Value);
         }
         return changed;
     }
 
-    /// <summary>One event: the changed panels' markup by element id, as JSON on one data line.</summary>
-    private static async Task SendAsync(HttpResponse response, Dictionary<string, string> panels, CancellationToken aborted)
+    /// <summary>One event: the changed panels by element id, as JSON on one data line.</summary>
+    private static async Task SendAsync(HttpResponse response, Dictionary<string, Panel> panels, CancellationToken aborted)
     {
-        await response.WriteAsync($"data: {JsonSerializer.Serialize(panels)}\n\n", Encoding.UTF8, aborted);
+        await response.WriteAsync($"data: {JsonSerializer.Serialize(panels, FrameJson)}\n\n", Encoding.UTF8, aborted);
         await response.Body.FlushAsync(aborted);
     }
 }

@@ -89,7 +89,7 @@ internal static class TeamPages
             <noscript><meta http-equiv="refresh" content="10"><p>Without scripts this page reloads every 10 seconds.</p></noscript>
             <div id="dashboard" data-feed="/team/c/{slug}/events" data-live="connecting">
             {DashboardPanels.Layout.Select(p => Html.Of($"""
-                <section aria-labelledby="{p.Id}-title" class="panel{(p.Wide ? " wide" : "")}"><h2 id="{p.Id}-title">{p.Title}</h2><div id="{p.Id}">{panels[p.Id]}</div></section>
+                <section aria-labelledby="{p.Id}-title" class="panel{(p.Wide ? " wide" : "")}"><h2 id="{p.Id}-title">{p.Title}</h2><div id="{p.Id}" data-version="{DashboardPanels.Version(panels[p.Id])}">{panels[p.Id]}</div></section>
                 """))}
             </div>
             <section class="panel wide exports" aria-labelledby="exports-title">

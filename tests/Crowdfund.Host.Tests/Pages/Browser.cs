@@ -64,6 +64,39 @@ internal sealed class Browser : IDisposable
     /// <summary>The visible text of an element, with the no-break spaces of number formats made plain spaces.</summary>
     public string Text(string css) => Plain(Find(css).Text);
 
+    /// <summary>
+    /// The text of an element of a live page, read again when the page redrew it between finding and reading (the
+    /// dashboard's feed replaces a panel's markup whenever it changed).
+    /// </summary>
+    public string Read(string css)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Text(css);
+            }
+            catch (StaleElementReferenceException) when (attempt < 20)
+            {
+            }
+        }
+    }
+
+    /// <summary>An attribute of an element of a live page, read like <see cref="Read"/>.</summary>
+    public string? Attribute(string css, string name)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Find(css).GetAttribute(name);
+            }
+            catch (StaleElementReferenceException) when (attempt < 20)
+            {
+            }
+        }
+    }
+
     public static string Plain(string text) => text.Replace('\u00A0', ' ').Replace('\u202F', ' ');
 
     public void Until(Func<IWebDriver, bool> condition, TimeSpan within, string what)

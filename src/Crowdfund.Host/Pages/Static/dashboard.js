@@ -10,9 +10,12 @@
   show("connecting", "Connecting…");
   const feed = new EventSource(root.dataset.feed);
   feed.onmessage = event => {
-    for (const [id, html] of Object.entries(JSON.parse(event.data))) {
+    for (const [id, { version, html }] of Object.entries(JSON.parse(event.data))) {
       const panel = document.getElementById(id);
-      if (panel) panel.innerHTML = html;
+      // A panel already as sent stays as it is: no flicker, no lost focus or selection in it.
+      if (!panel || panel.dataset.version === version) continue;
+      panel.innerHTML = html;
+      panel.dataset.version = version;
     }
     if (root.dataset.live !== "open") show("open", "Live");
   };
