@@ -5,6 +5,7 @@ using Crowdfund.Grains.Payments;
 using Crowdfund.Grains.Pledges;
 using Crowdfund.Grains.Tiers;
 using Crowdfund.Infrastructure.Campaigns;
+using Crowdfund.Infrastructure.Factory;
 using Crowdfund.Infrastructure.Partners;
 using Crowdfund.Infrastructure.Payments;
 using Crowdfund.Infrastructure.Pledges;
@@ -34,6 +35,8 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<ICollectionStore, CollectionStore>();
         services.AddSingleton<ReconciliationStore>();
         services.AddSingleton<PartnerStore>();
+        services.AddSingleton<StageStore>();
+        services.AddSingleton<ShipmentStore>();
         services.AddSingleton<PledgePathStats>();
         services.AddSingleton<IPledgeWriter>(provider => new PledgeWriter(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<ILogger<PledgeWriter>>(),
