@@ -1,3 +1,4 @@
+using Crowdfund.Host.Factory;
 using Crowdfund.Host.Partners;
 using Crowdfund.Host.Payments;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -24,6 +25,8 @@ public static class EndpointMappings
         app.MapCollection();
         app.MapPartnerAdmin();
         app.MapPartnerCampaigns();
+        app.MapStages();
+        app.MapShipments();
         return app;
     }
 }
