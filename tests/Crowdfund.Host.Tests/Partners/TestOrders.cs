@@ -10,7 +10,10 @@ namespace Crowdfund.Host.Tests.Partners;
 /// </summary>
 internal static class TestOrders
 {
-    /// <summary>Orders for <paramref name="pledgeIds"/> in one batch of <paramref name="partnerId"/>; their references by pledge id.</summary>
+    /// <summary>
+    /// Orders for <paramref name="pledgeIds"/> (all to one country) in one batch of <paramref name="partnerId"/>; their
+    /// references by pledge id.
+    /// </summary>
     public static async Task<Dictionary<string, string>> FreezeAsync(string campaignId, string partnerId, params string[] pledgeIds)
     {
         await using var connection = await TestDatabase.DataSource.OpenConnectionAsync();
@@ -18,10 +21,10 @@ internal static class TestOrders
         var batchId = $"{campaignId}-test-{Guid.NewGuid():N}";
         await connection.ExecuteAsync("""
             INSERT INTO order_batches (id, campaign_id, partner_id, country, sequence, order_count, sku_units, status, created_at)
-            VALUES (@batchId, @campaignId, @partnerId, 'FR',
-                    (SELECT coalesce(max(sequence), 0) + 1 FROM order_batches WHERE campaign_id = @campaignId AND country = 'FR'),
+            VALUES (@batchId, @campaignId, @partnerId, (SELECT country FROM pledges WHERE id = @first),
+                    (SELECT coalesce(max(sequence), 0) + 1 FROM order_batches WHERE campaign_id = @campaignId),
                     @count, '{}'::jsonb, 'Created', now())
-            """, new { batchId, campaignId, partnerId, count = pledgeIds.Length }, tx);
+            """, new { batchId, campaignId, partnerId, first = Guid.Parse(pledgeIds[0]), count = pledgeIds.Length }, tx);
         var ids = pledgeIds.Select(Guid.Parse).ToArray();
         var numbers = await connection.QueryAsync<(Guid Id, long Number)>("""
             INSERT INTO orders (id, campaign_id, country, backer_name, shipping_address, lines, batch_id, created_at)

@@ -1,0 +1,42 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace Crowdfund.Host.Tests.Partners;
+
+/// <summary>A shipment told to its backer by mail, once, in their language, after a real collection.</summary>
+[NonParallelizable]
+public sealed class ShipmentMailTests
+{
+    private MoneyHost host = null!;
+
+    [OneTimeSetUp]
+    public async Task Start() => host = await MoneyHost.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task Stop() => await host.DisposeAsync();
+
+    [Test]
+    public async Task A_collected_backers_shipment_is_mailed_once_in_their_language_with_the_tracking_number()
+    {
+        var slug = await host.LaunchAsync("ship-mail", goalUnits: 1);
+        var backer = await host.PledgeAsync(slug, "DE");
+        await host.EndAsync(slug);
+        await host.CollectionAsync(slug);
+        await host.StatusAsync(backer, "Collected");
+        using var team = host.Team();
+        var partner = await TestPartners.RegisterAsync(team, "mail", "https://factory.example/hooks", slug);
+        var reference = (await TestOrders.FreezeAsync(slug, partner.Id, backer.Id))[backer.Id];
+
+        using var factory = partner.Client(host.BaseAddress);
+        var shipment = new { orderReference = reference, carrier = "DHL", trackingNumber = "00340434161094042557", shippedAt = "2026-04-01T08:00:00Z" };
+        Assert.That((await factory.PostAsJsonAsync($"/partner/v1/campaigns/{slug}/shipments", shipment)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That((await factory.PostAsJsonAsync($"/partner/v1/campaigns/{slug}/shipments", new[] { shipment })).StatusCode,
+            Is.EqualTo(HttpStatusCode.OK), "the same shipment in an upload changes nothing");
+
+        var mail = await host.MailedOnceAsync(backer, "Ihre Bestellung von Retro phone ist unterwegs");
+        Assert.That(mail.TextBody, Does.Contain($"Ihre Bestellung {reference} für Retro phone hat das Werk am Mittwoch, 1. April 2026 um 10:00 (UTC+02:00) verlassen."));
+        Assert.That(mail.TextBody, Does.Contain("Versanddienstleister: DHL\nSendungsnummer: 00340434161094042557"));
+        var order = (await host.PledgeViewAsync(backer)).GetProperty("order");
+        Assert.That(order.GetProperty("shipment").GetProperty("trackingNumber").GetString(), Is.EqualTo("00340434161094042557"));
+    }
+}
