@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Crowdfund.Grains;
 
@@ -9,6 +10,9 @@ public static class GrainsServiceCollectionExtensions
     public static IServiceCollection AddCrowdfundGrains(this IServiceCollection services)
     {
         services.AddOptions<CrowdfundGrainOptions>().BindConfiguration(CrowdfundGrainOptions.Section);
+        services.AddOptions<Fulfilment.FulfilmentOptions>().BindConfiguration(Fulfilment.FulfilmentOptions.Section)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Fulfilment.FulfilmentOptions>, Fulfilment.FulfilmentOptions.Validator>();
         services.TryAddKeyedSingleton(DomainClock.Key, TimeProvider.System);
         return services;
     }

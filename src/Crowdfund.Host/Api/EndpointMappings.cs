@@ -1,4 +1,5 @@
 using Crowdfund.Host.Factory;
+using Crowdfund.Host.Fulfilment;
 using Crowdfund.Host.Partners;
 using Crowdfund.Host.Payments;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -25,6 +26,8 @@ public static class EndpointMappings
         app.MapCollection();
         app.MapPartnerAdmin();
         app.MapPartnerCampaigns();
+        app.MapPartnerBatches();
+        app.MapFulfilment();
         app.MapStages();
         app.MapShipments();
         return app;

@@ -3,6 +3,7 @@ using Crowdfund.Domain.Rules;
 using Crowdfund.Host.Api;
 using Crowdfund.Host.Partners;
 using Crowdfund.Infrastructure.Factory;
+using Crowdfund.Infrastructure.Fulfilment;
 using Crowdfund.Infrastructure.Partners;
 using Crowdfund.Messages;
 using Microsoft.AspNetCore.Http.Features;
@@ -83,7 +84,7 @@ public static class ShipmentEndpoints
         if (outcome.Refused.Count > 0) return Refused(outcome.Refused, read, single);
         if (!single) return TypedResults.Ok(new UploadAnswer(lines.Count, outcome.Recorded, outcome.Unchanged));
         var line = lines[0]!;
-        var answer = new ShipmentAnswer(OrderReferences.Format(line.OrderNumber), line.Carrier, line.TrackingNumber, line.ShippedAt);
+        var answer = new ShipmentAnswer(BatchRows.Reference(line.OrderNumber), line.Carrier, line.TrackingNumber, line.ShippedAt);
         return outcome.Recorded == 1 ? TypedResults.Created((string?)null, answer) : TypedResults.Ok(answer);
     }
 

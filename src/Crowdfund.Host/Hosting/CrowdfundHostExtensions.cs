@@ -2,6 +2,7 @@ using System.Net;
 using Crowdfund.Grains;
 using Crowdfund.Grains.Payments;
 using Crowdfund.Host.Api;
+using Crowdfund.Infrastructure.Fulfilment;
 using Crowdfund.Infrastructure.Messaging;
 using Crowdfund.Infrastructure.Orleans;
 using Crowdfund.Infrastructure.Partners;
@@ -71,7 +72,8 @@ public static class CrowdfundHostExtensions
         services.AddHostedService(provider => provider.GetRequiredService<PaymentSetupQueue>());
         // After the migrations: the outbox dispatcher reads the tables from its start.
         services.AddBackerMessages().AddBackerLinks();
-        services.AddPartnerWebhooks(ManufacturingConfirmedV1.Type);
+        services.AddSingleton<IPartnerTopic, BatchTopic>();
+        services.AddPartnerWebhooks(ManufacturingConfirmedV1.Type, OrderBatchV1.Type);
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         return builder;
     }

@@ -1,5 +1,6 @@
 using Crowdfund.Domain.Rules;
 using Crowdfund.Grains.Outbox;
+using Crowdfund.Infrastructure.Fulfilment;
 using Crowdfund.Infrastructure.Postgres;
 using Crowdfund.Messages;
 using Crowdfund.Messages.Outgoing;
@@ -43,7 +44,7 @@ public sealed class ShipmentStore(NpgsqlDataSource dataSource)
         await using var tx = await connection.BeginTransactionAsync();
         var numbers = lines.Select(l => l.OrderNumber).Distinct().ToArray();
         // Locked in one order (by id) so that two uploads naming the same orders wait for each other, never deadlock.
-        var known = (await connection.QueryAsync<OrderRow>("""
+        var known = (await connection.QueryAsync<LockedOrder>("""
             SELECT o.id AS Id, o.number AS Number, s.carrier AS Carrier, s.tracking_number AS TrackingNumber
               FROM orders o LEFT JOIN shipments s ON s.order_id = o.id
              WHERE o.campaign_id = @campaignId AND o.number = ANY(@numbers)
@@ -101,7 +102,7 @@ public sealed class ShipmentStore(NpgsqlDataSource dataSource)
             """, new { pledgeId });
         return row is null
             ? null
-            : new OrderTracking(OrderReferences.Format(row.Number),
+            : new OrderTracking(BatchRows.Reference(row.Number),
                 row.TrackingNumber is null ? null : new ShipmentView(row.Carrier!, row.TrackingNumber, row.ShippedAt!.Value));
     }
 
@@ -124,11 +125,11 @@ public sealed class ShipmentStore(NpgsqlDataSource dataSource)
 
     private static OutboxMessage Message(string campaignId, Guid orderId, ShipmentLine line, DateTimeOffset now) =>
         OutboxMessage.Of(new BackerMessageV1(BackerMessageKind.Shipped, orderId, campaignId,
-                OrderReference: OrderReferences.Format(line.OrderNumber), Carrier: line.Carrier,
+                OrderReference: BatchRows.Reference(line.OrderNumber), Carrier: line.Carrier,
                 TrackingNumber: line.TrackingNumber, ShippedAt: line.ShippedAt)
             .Envelope(line.TrackingNumber, now));
 
-    private sealed record OrderRow(Guid Id, long Number, string? Carrier, string? TrackingNumber);
+    private sealed record LockedOrder(Guid Id, long Number, string? Carrier, string? TrackingNumber);
 
     private sealed record TrackingRow(long Number, string? Carrier, string? TrackingNumber, DateTimeOffset? ShippedAt);
 }

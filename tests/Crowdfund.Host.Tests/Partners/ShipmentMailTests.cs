@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 
 namespace Crowdfund.Host.Tests.Partners;
 
-/// <summary>A shipment told to its backer by mail, once, in their language, after a real collection.</summary>
+/// <summary>
+/// The whole way back from the factory on the real flow: a collection, the team's address lock freezing the orders into
+/// batches, then a shipment told to its backer by mail, once, in their language.
+/// </summary>
 [NonParallelizable]
 public sealed class ShipmentMailTests
 {
@@ -16,7 +19,7 @@ public sealed class ShipmentMailTests
     public async Task Stop() => await host.DisposeAsync();
 
     [Test]
-    public async Task A_collected_backers_shipment_is_mailed_once_in_their_language_with_the_tracking_number()
+    public async Task A_frozen_orders_shipment_is_mailed_once_in_the_backers_language_with_the_tracking_number()
     {
         var slug = await host.LaunchAsync("ship-mail", goalUnits: 1);
         var backer = await host.PledgeAsync(slug, "DE");
@@ -25,7 +28,14 @@ public sealed class ShipmentMailTests
         await host.StatusAsync(backer, "Collected");
         using var team = host.Team();
         var partner = await TestPartners.RegisterAsync(team, "mail", "https://factory.example/hooks", slug);
-        var reference = (await TestOrders.FreezeAsync(slug, partner.Id, backer.Id))[backer.Id];
+        var locked = await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = host.Clock.GetUtcNow() });
+        Assert.That(locked.StatusCode, Is.EqualTo(HttpStatusCode.OK), await locked.Content.ReadAsStringAsync());
+        // The team's view does the freeze that fell due, as the grain's reminder would within its period.
+        Assert.That((await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var frozen = (await host.PledgeViewAsync(backer)).GetProperty("order");
+        var reference = frozen.GetProperty("reference").GetString()!;
+        Assert.That(reference, Does.Match("^CF-[0-9]{7}$"));
+        Assert.That(frozen.GetProperty("shipment").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
 
         using var factory = partner.Client(host.BaseAddress);
         var shipment = new { orderReference = reference, carrier = "DHL", trackingNumber = "00340434161094042557", shippedAt = "2026-04-01T08:00:00Z" };

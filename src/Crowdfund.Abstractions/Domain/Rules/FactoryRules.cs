@@ -23,13 +23,11 @@ public static class ProductionStages
 }
 
 /// <summary>
-/// An order's reference, printed on the parcel and given back by the factory with its shipment: "CF-" and the order's
-/// number, zero-padded to seven digits (more digits once past 9,999,999).
+/// An order's reference as the factory gives it back with a shipment: "CF-" and the order's number, zero-padded to seven
+/// digits (more once past 9,999,999), as the batches print it.
 /// </summary>
 public static partial class OrderReferences
 {
-    public static string Format(long number) => "CF-" + number.ToString("D7", CultureInfo.InvariantCulture);
-
     /// <summary>The order's number, or null when <paramref name="reference"/> is not a reference.</summary>
     public static long? Parse(string? reference) =>
         reference is not null && Shape().Match(reference.Trim()) is { Success: true } match

@@ -27,6 +27,21 @@ public static class PledgeInputRules
         var backerName = TextRules.Clean(name, "backer.name", 200, problems);
         var backerEmail = TextRules.Clean(email, "backer.email", 254, problems);
         if (backerEmail is not null) problems.Check(Emails.IsValid(backerEmail), "backer.email", "email_invalid", "The email address is not valid.");
+        var address = CheckAddress(code, line1, line2, city, region, postalCode, problems);
+        var culture = BackerLocales.Resolve(locale, code ?? "US");
+        problems.Check(culture is not null, "locale", "locale_invalid", "The locale is a language tag such as \"fr\" or \"de-DE\".");
+        return problems.Items.Count > 0
+            ? (null, problems.Items)
+            : (new PledgeInput(tierId!, quantity!.Value, code!, backerName!, backerEmail!, address, culture!), []);
+    }
+
+    /// <summary>
+    /// The shipping address cleaned, its postal code checked for <paramref name="country"/>; each refusal is added to
+    /// <paramref name="problems"/> under <c>shippingAddress.*</c>. Used at pledge time and for a later correction.
+    /// </summary>
+    public static ShippingAddress CheckAddress(string? country, string? line1, string? line2, string? city,
+        string? region, string? postalCode, ProblemList problems)
+    {
         var address = new ShippingAddress(
             TextRules.Clean(line1, "shippingAddress.line1", 200, problems) ?? "",
             TextRules.Clean(line2, "shippingAddress.line2", 200, problems, required: false) is { Length: > 0 } l2 ? l2 : null,
@@ -34,14 +49,10 @@ public static class PledgeInputRules
             TextRules.Clean(region, "shippingAddress.region", 100, problems, required: false) is { Length: > 0 } r ? r : null,
             (TextRules.Clean(postalCode, "shippingAddress.postalCode", 16, problems) ?? "").ToUpperInvariant());
         // Outside the launch countries the campaign refuses the country itself, which says more than a postal code.
-        if (code is not null && LaunchCountries.Currencies.ContainsKey(code) && address.PostalCode.Length > 0)
-            problems.Check(PostalCodes.IsValid(code, address.PostalCode), "shippingAddress.postalCode",
-                "postal_code_invalid", $"The postal code is not valid for {code}.");
-        var culture = BackerLocales.Resolve(locale, code ?? "US");
-        problems.Check(culture is not null, "locale", "locale_invalid", "The locale is a language tag such as \"fr\" or \"de-DE\".");
-        return problems.Items.Count > 0
-            ? (null, problems.Items)
-            : (new PledgeInput(tierId!, quantity!.Value, code!, backerName!, backerEmail!, address, culture!), []);
+        if (country is not null && LaunchCountries.Currencies.ContainsKey(country) && address.PostalCode.Length > 0)
+            problems.Check(PostalCodes.IsValid(country, address.PostalCode), "shippingAddress.postalCode",
+                "postal_code_invalid", $"The postal code is not valid for {country}.");
+        return address;
     }
 
     /// <summary>A two-letter ASCII country code in upper case, or null.</summary>

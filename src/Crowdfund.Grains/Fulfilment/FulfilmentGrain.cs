@@ -1,0 +1,77 @@
+using Crowdfund.Grains.Campaigns;
+using Crowdfund.Grains.Collection;
+using Crowdfund.Messages;
+using Crowdfund.Messages.Fulfilment;
+using Crowdfund.Messages.Payments;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Crowdfund.Grains.Fulfilment;
+
+/// <summary>
+/// One campaign's handoff. It keeps nothing in memory: every call and reminder reads the rows, so that a silo lost
+/// mid-freeze loses nothing (the freeze is one transaction) and another silo carries on.
+/// </summary>
+public sealed partial class FulfilmentGrain(
+    IFulfilmentStore store,
+    ICampaignStore campaigns,
+    ICollectionStore collections,
+    IOptions<FulfilmentOptions> options,
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
+    ILogger<FulfilmentGrain> logger) : Grain, IFulfilmentGrain, IRemindable
+{
+    private const string Reminder = "fulfilment";
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public async Task<FulfilmentResult> SetAddressLockAsync(DateTimeOffset at)
+    {
+        var campaign = await campaigns.GetAsync(Id);
+        if (campaign is null) return FulfilmentResult.Refused(Refusal.CampaignNotFound);
+        if (campaign.Status != CampaignStatus.Succeeded) return FulfilmentResult.Refused(Refusal.FulfilmentNotReady);
+        var refusal = await store.SetLockAsync(Id, at, clock.GetUtcNow());
+        if (refusal != Refusal.None) return FulfilmentResult.Refused(refusal);
+        var period = options.Value.CheckPeriod;
+        await this.RegisterOrUpdateReminder(Reminder, period, period);
+        return await GetAsync();
+    }
+
+    public async Task<FulfilmentResult> GetAsync()
+    {
+        if (await campaigns.GetAsync(Id) is null) return FulfilmentResult.Refused(Refusal.CampaignNotFound);
+        var waiting = await StepAsync();
+        return new FulfilmentResult(Refusal.None, await store.ViewAsync(Id, waiting));
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (await StepAsync() is null && await store.AllAcknowledgedAsync(Id) && await this.GetReminder(Reminder) is { } reminder)
+            await this.UnregisterReminder(reminder);
+    }
+
+    /// <summary>Freezes when due, resends what timed out; returns what the freeze still waits for, or null once frozen.</summary>
+    private async Task<string?> StepAsync()
+    {
+        var state = await store.GetStateAsync(Id);
+        if (state is null) return "the team has not set the address lock";
+        var now = clock.GetUtcNow();
+        if (state.FrozenAt is null)
+        {
+            if (state.AddressLockAt > now) return "the address lock has not passed";
+            if ((await collections.GetRunAsync(Id))?.Status != CollectionStatus.Finished) return "collection has not settled";
+            if (await store.FreezeAsync(Id, options.Value.BatchSize, now) is not { } batches) return "no partner manufactures the campaign";
+            LogFrozen(logger, Id, batches);
+            return null;
+        }
+        var resent = await store.ResendAsync(Id, now - options.Value.AckTimeout, now);
+        if (resent > 0) LogResent(logger, Id, resent);
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId}: orders frozen into {Batches} batches for the partner")]
+    private static partial void LogFrozen(ILogger logger, string campaignId, int batches);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Campaign {CampaignId}: {Batches} batches not acknowledged in time, sent again")]
+    private static partial void LogResent(ILogger logger, string campaignId, int batches);
+}

@@ -1,0 +1,161 @@
+using Crowdfund.Grains.Fulfilment;
+using Crowdfund.Messages;
+using Crowdfund.Messages.Fulfilment;
+using Crowdfund.Messages.Outgoing;
+using Dapper;
+using Npgsql;
+
+namespace Crowdfund.Infrastructure.Fulfilment;
+
+/// <summary>The handoff on PostgreSQL: the freeze is a handful of set-based statements in one transaction.</summary>
+public sealed class FulfilmentStore(NpgsqlDataSource dataSource) : IFulfilmentStore
+{
+    /// <summary>The statuses whose pledges become orders: collected, in full or after a partial refund.</summary>
+    public const string OrderStatuses = "('Collected', 'PartiallyRefunded')";
+
+    public async Task<FulfilmentState?> GetStateAsync(string campaignId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await connection.QuerySingleOrDefaultAsync<FulfilmentState>("""
+            SELECT f.address_lock_at AS AddressLockAt, f.frozen_at AS FrozenAt, p.partner_id AS PartnerId
+              FROM fulfilments f LEFT JOIN partner_campaigns p ON p.campaign_id = f.campaign_id
+             WHERE f.campaign_id = @campaignId
+            """, new { campaignId });
+    }
+
+    public async Task<Refusal> SetLockAsync(string campaignId, DateTimeOffset at, DateTimeOffset now)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var changed = await connection.ExecuteAsync("""
+            INSERT INTO fulfilments (campaign_id, address_lock_at, updated_at) VALUES (@campaignId, @at, @now)
+            ON CONFLICT (campaign_id) DO UPDATE SET address_lock_at = @at, updated_at = @now
+             WHERE fulfilments.frozen_at IS NULL
+            """, new { campaignId, at, now });
+        return changed == 1 ? Refusal.None : Refusal.AddressLocked;
+    }
+
+    public async Task<int?> FreezeAsync(string campaignId, int batchSize, DateTimeOffset now)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        // The row lock orders the freeze after any address correction under way (they take it FOR SHARE), and makes a
+        // second freeze wait for the first, then find it done.
+        var frozen = await connection.QuerySingleAsync<(DateTimeOffset? FrozenAt, string? PartnerId)>("""
+            SELECT f.frozen_at, p.partner_id
+              FROM fulfilments f LEFT JOIN partner_campaigns p ON p.campaign_id = f.campaign_id
+             WHERE f.campaign_id = @campaignId
+               FOR UPDATE OF f
+            """, new { campaignId }, tx);
+        if (frozen.FrozenAt is not null)
+            return await connection.ExecuteScalarAsync<int>(
+                "SELECT count(*)::int FROM order_batches WHERE campaign_id = @campaignId", new { campaignId }, tx);
+        if (frozen.PartnerId is null) return null;
+        var args = new { campaignId, partnerId = frozen.PartnerId, batchSize, now, topic = OrderBatchV1.Type, version = OrderBatchV1.Version };
+        // Orders of a country in the order their pledges were confirmed, cut every batchSize: the batch ids are
+        // "{campaign}-{country}-{0001}", the same whoever freezes.
+        await connection.ExecuteAsync($"""
+            CREATE TEMPORARY TABLE freezing (
+                id uuid, country text, backer_name text, shipping_address jsonb, units integer, tier_id text, sku text,
+                sequence bigint) ON COMMIT DROP;
+
+            INSERT INTO freezing
+            SELECT p.id, p.country, p.backer_name, p.shipping_address, p.units, p.tier_id,
+                   coalesce(t.definition ->> 'sku', upper(p.tier_id)) AS sku,
+                   (row_number() OVER (PARTITION BY p.country ORDER BY p.confirmed_at, p.id) - 1) / @batchSize + 1 AS sequence
+              FROM pledges p
+              JOIN reward_tiers t ON t.campaign_id = p.campaign_id AND t.id = p.tier_id
+             WHERE p.campaign_id = @campaignId AND p.status IN {OrderStatuses};
+
+            INSERT INTO order_batches (id, campaign_id, partner_id, country, sequence, order_count, sku_units, status, created_at)
+            SELECT @campaignId || '-' || lower(country) || '-' || lpad(sequence::text, 4, '0'), @campaignId, @partnerId,
+                   country, sequence, sum(orders)::int, jsonb_object_agg(sku, units), 'Created', @now
+              FROM (SELECT country, sequence, sku, count(*) AS orders, sum(units)::int AS units
+                      FROM freezing GROUP BY country, sequence, sku) per_sku
+             GROUP BY country, sequence;
+
+            INSERT INTO orders (id, campaign_id, country, backer_name, shipping_address, lines, batch_id, created_at)
+            SELECT f.id, @campaignId, f.country, f.backer_name, f.shipping_address,
+                   jsonb_build_array(jsonb_build_object('sku', f.sku, 'quantity', f.units, 'editionNumbers',
+                       coalesce((SELECT to_jsonb(array_agg(n ORDER BY n)) FROM edition_numbers e,
+                                        generate_series(e.first_number, e.last_number) n WHERE e.pledge_id = f.id),
+                                '[]'::jsonb))),
+                   @campaignId || '-' || lower(f.country) || '-' || lpad(f.sequence::text, 4, '0'), @now
+              FROM freezing f
+             ORDER BY f.country, f.sequence, f.id;
+
+            UPDATE order_batches SET sends = 1, last_sent_at = @now WHERE campaign_id = @campaignId;
+
+            INSERT INTO outbox (topic, key, payload, created_at)
+            SELECT @topic, id || ':send:1',
+                   jsonb_build_object('type', @topic, 'version', @version, 'id', id, 'occurredAt', @now,
+                                      'data', jsonb_build_object('campaignId', campaign_id, 'batchId', id)),
+                   @now
+              FROM order_batches WHERE campaign_id = @campaignId;
+
+            UPDATE fulfilments SET frozen_at = @now, updated_at = @now WHERE campaign_id = @campaignId;
+            """, args, tx, commandTimeout: 600);
+        var batches = await connection.ExecuteScalarAsync<int>(
+            "SELECT count(*)::int FROM order_batches WHERE campaign_id = @campaignId", new { campaignId }, tx);
+        await tx.CommitAsync();
+        return batches;
+    }
+
+    public async Task<int> ResendAsync(string campaignId, DateTimeOffset sentBefore, DateTimeOffset now)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        // A send still waiting in the outbox (the partner is down) is not doubled: the outbox keeps trying it.
+        return await connection.ExecuteAsync("""
+            WITH due AS (
+                UPDATE order_batches b SET sends = sends + 1, last_sent_at = @now
+                 WHERE b.campaign_id = @campaignId AND b.acknowledged_at IS NULL AND b.last_sent_at < @sentBefore
+                   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.key = b.id || ':send:' || b.sends AND o.dispatched_at IS NULL)
+                RETURNING b.id, b.campaign_id, b.sends)
+            INSERT INTO outbox (topic, key, payload, created_at)
+            SELECT @topic, id || ':send:' || sends,
+                   jsonb_build_object('type', @topic, 'version', @version, 'id', id, 'occurredAt', @now,
+                                      'data', jsonb_build_object('campaignId', campaign_id, 'batchId', id)),
+                   @now
+              FROM due
+            """, new { campaignId, sentBefore, now, topic = OrderBatchV1.Type, version = OrderBatchV1.Version });
+    }
+
+    public async Task<bool> AllAcknowledgedAsync(string campaignId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<bool>(
+            "SELECT NOT EXISTS (SELECT 1 FROM order_batches WHERE campaign_id = @campaignId AND acknowledged_at IS NULL)",
+            new { campaignId });
+    }
+
+    public async Task<FulfilmentView> ViewAsync(string campaignId, string? waiting)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var state = await connection.QuerySingleOrDefaultAsync<FulfilmentState>("""
+            SELECT f.address_lock_at AS AddressLockAt, f.frozen_at AS FrozenAt, p.partner_id AS PartnerId
+              FROM partner_campaigns p FULL JOIN fulfilments f ON f.campaign_id = p.campaign_id
+             WHERE coalesce(f.campaign_id, p.campaign_id) = @campaignId
+            """, new { campaignId });
+        var batches = await BatchRows.HeadersAsync(connection, "b.campaign_id = @campaignId", new { campaignId });
+        var countries = await PipelineAsync(connection, campaignId, state?.FrozenAt is not null);
+        return new FulfilmentView(campaignId, state?.PartnerId, state?.AddressLockAt, state?.FrozenAt, waiting, countries, batches);
+    }
+
+    private static async Task<IReadOnlyList<CountryPipeline>> PipelineAsync(NpgsqlConnection connection, string campaignId, bool frozen)
+    {
+        if (!frozen)
+            return (await connection.QueryAsync<(string Country, int Orders)>($"""
+                SELECT country, count(*)::int FROM pledges
+                 WHERE campaign_id = @campaignId AND status IN {OrderStatuses}
+                 GROUP BY country ORDER BY country
+                """, new { campaignId })).Select(r => new CountryPipeline(r.Country, r.Orders, 0, 0, 0, 0)).ToList();
+        return (await connection.QueryAsync<CountryPipeline>("""
+            SELECT o.country AS Country, count(*)::int AS Orders, count(*)::int AS Batched,
+                   count(*) FILTER (WHERE b.delivered_at IS NOT NULL)::int AS Delivered,
+                   count(*) FILTER (WHERE b.acknowledged_at IS NOT NULL)::int AS Acknowledged,
+                   0 AS Shipped
+              FROM orders o JOIN order_batches b ON b.id = o.batch_id
+             WHERE o.campaign_id = @campaignId
+             GROUP BY o.country ORDER BY o.country
+            """, new { campaignId })).ToList();
+    }
+}
