@@ -206,5 +206,23 @@ internal sealed class MoneyHost : IAsyncDisposable
     }
 }
 
+/// <summary>A fixture whose tests share one <see cref="MoneyHost"/>, started once; they run one at a time, as it has one clock.</summary>
+[NonParallelizable]
+public abstract class MoneyHostFixture
+{
+    private MoneyHost? host;
+
+    internal MoneyHost Money => host ?? throw new InvalidOperationException("not started");
+
+    [OneTimeSetUp]
+    public async Task StartHost() => host = await MoneyHost.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopHost()
+    {
+        if (host is not null) await host.DisposeAsync();
+    }
+}
+
 /// <summary>A pledge as its backer holds it: id, token, and the stored total in its currency.</summary>
 internal sealed record Backer(string Id, string Token, long Total, string Currency, string? Email = null);

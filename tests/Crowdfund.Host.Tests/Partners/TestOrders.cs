@@ -4,9 +4,9 @@ using Dapper;
 namespace Crowdfund.Host.Tests.Partners;
 
 /// <summary>
-/// Makes orders of pledges by SQL, one batch per call. It stands in for the freeze at the address lock (the fulfilment
-/// code being written on main), so that the factory's tests have orders to ship; it is to be replaced by that real flow
-/// once it lands. The pledges are real ones, made through the API.
+/// Makes orders of pledges by SQL, one batch per call: it stands in for the freeze at the address lock, which needs a
+/// whole collection first, so that the factory's API tests have orders to ship in a moment. The pledges are real ones,
+/// made through the API. <see cref="ShipmentMailTests"/> runs the real flow (collection, lock, freeze) end to end.
 /// </summary>
 internal static class TestOrders
 {
