@@ -192,6 +192,27 @@ public sealed class FactoryTests
     }
 
     [Test]
+    public async Task An_upload_past_its_line_bound_is_refused_whole_and_one_within_it_is_read_past_the_json_body_limit()
+    {
+        var (slug, partner, _) = await CampaignWithPartnerAsync("shp-big");
+        var backer = await PledgeAsync(slug);
+        var reference = (await TestOrders.FreezeAsync(slug, partner.Id, backer.Id))[backer.Id];
+        using var factory = partner.Client(Base);
+        var csv = new StringBuilder("orderReference,carrier,trackingNumber,shippedAt\n");
+        for (var i = 0; i <= 100_000; i++) csv.Append($"{reference},DHL,JD0146000031,2026-04-01\n");
+
+        var tooMany = await PostCsvAsync(factory, slug, csv.ToString());
+
+        await Http.AssertProblemAsync(tooMany, 413, "body-too-large");
+        Assert.That(await ShipmentRowsAsync(slug), Is.Zero);
+        // 100,000 lines (3 MB, far past the 16 KB of other bodies) are read: the same shipment on every line is one.
+        var within = await PostCsvAsync(factory, slug, csv.ToString()[..csv.ToString().LastIndexOf(reference, StringComparison.Ordinal)]);
+        Assert.That(within.StatusCode, Is.EqualTo(HttpStatusCode.OK), await within.Content.ReadAsStringAsync());
+        var answer = await Http.JsonAsync(within);
+        Assert.That((answer.GetProperty("lines").GetInt32(), answer.GetProperty("recorded").GetInt32()), Is.EqualTo((100_000, 1)));
+    }
+
+    [Test]
     public async Task Another_partner_cannot_post_stages_or_shipments_for_a_campaign_not_its_own()
     {
         var (slug, partner, team) = await CampaignWithPartnerAsync("shp-own");
