@@ -2,8 +2,9 @@ namespace Crowdfund.Bench;
 
 /// <param name="Cards">Backers of the card-setup scenario ('--cards N'; 0 leaves it out).</param>
 /// <param name="Collection">Confirmed pledges of each collection run ('--collection N'; 0 leaves it out).</param>
+/// <param name="Handoff">Collected pledges handed to the partner ('--handoff N', at most 100,000; 0 leaves it out).</param>
 internal sealed record BenchOptions(string Db, string Root, TimeSpan Duration, int Repeats, int[] Clients, int Port,
-    IReadOnlySet<string>? Only, int Cards, int Collection)
+    IReadOnlySet<string>? Only, int Cards, int Collection, int Handoff)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -20,6 +21,7 @@ internal sealed record BenchOptions(string Db, string Root, TimeSpan Duration, i
             int.Parse(Value("--port") ?? "5190"),
             Value("--only")?.Split(',').ToHashSet(),
             int.Parse(Value("--cards") ?? (quick ? "600" : "3000")),
-            int.Parse(Value("--collection") ?? (quick ? "2000" : "20000")));
+            int.Parse(Value("--collection") ?? (quick ? "2000" : "20000")),
+            Math.Min(100_000, int.Parse(Value("--handoff") ?? (quick ? "10000" : "100000"))));
     }
 }

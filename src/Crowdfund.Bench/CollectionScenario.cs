@@ -249,7 +249,7 @@ internal sealed class CollectionScenario(string root, string db, int port, Npgsq
     }
 
     /// <summary>The resident set of a process, from /proc, in MiB.</summary>
-    private static double Rss(int pid)
+    public static double Rss(int pid)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;

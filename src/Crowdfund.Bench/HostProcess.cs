@@ -17,7 +17,8 @@ internal sealed class HostProcess : IAsyncDisposable
     public int Pid => process.Id;
 
     public static async Task<HostProcess> StartAsync(string root, string db, int port, string teamKey, string logFile,
-        Crowdfund.StripeEmulator.StripeEmulatorServer stripe, string webhookSecret)
+        Crowdfund.StripeEmulator.StripeEmulatorServer stripe, string webhookSecret,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         EnsurePortFree(port);
         var dll = Path.Combine(AppContext.BaseDirectory, "Crowdfund.Bench.dll");
@@ -43,6 +44,7 @@ internal sealed class HostProcess : IAsyncDisposable
             ["Crowdfund__Stripe__WebhookSecret"] = webhookSecret,
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
         foreach (var (key, value) in env) start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the host");
         var log = new StreamWriter(logFile) { AutoFlush = true };

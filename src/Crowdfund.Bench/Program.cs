@@ -4,7 +4,7 @@ using Crowdfund.StripeEmulator;
 using Npgsql;
 
 // The launch-rush benchmark: './build.sh bench' (see the README). Prints one table and the ratios to the targets, then the
-// card-setup and collection scenarios; exits 1 when a correctness check failed in any run. 'host' runs the host it
+// card-setup, collection and handoff scenarios; exits 1 when a correctness check failed in any run. 'host' runs the host it
 // measures (see BenchHost).
 if (args.FirstOrDefault() == "host")
 {
@@ -44,8 +44,9 @@ Console.WriteLine($"PostgreSQL: fsync={await truth.SettingAsync("fsync")}, synch
 var chosen = all.Where(s => options.Only is null || options.Only.Contains(s.Name)).ToArray();
 var cardsChosen = options.Cards > 0 && (options.Only is null || options.Only.Contains("cards"));
 var collectionChosen = options.Collection > 0 && (options.Only is null || options.Only.Contains("collection"));
-if (chosen.Length == 0 && !cardsChosen && !collectionChosen)
-    throw new ArgumentException($"--only takes some of: {string.Join(",", all.Select(s => s.Name))},cards,collection");
+var handoffChosen = options.Handoff > 0 && (options.Only is null || options.Only.Contains("handoff"));
+if (chosen.Length == 0 && !cardsChosen && !collectionChosen && !handoffChosen)
+    throw new ArgumentException($"--only takes some of: {string.Join(",", all.Select(s => s.Name))},cards,collection,handoff");
 
 var passed = true;
 if (chosen.Length > 0 || cardsChosen)
@@ -110,5 +111,13 @@ if (collectionChosen)
         await CollectionScenario.WriteTimelineAsync(Path.Combine(root, ".data", $"bench-collection-{CollectionScenario.FileName(run.Name)}.csv"), run);
     CollectionScenario.Print(runs);
     passed &= CollectionScenario.Passed(runs);
+}
+
+if (handoffChosen)
+{
+    // Hosts of its own again, on the same port: the handoff of collected pledges to the partner (see HandoffScenario).
+    var handoff = await new HandoffScenario(root, options.Db, options.Port, db, options.Handoff).RunAsync();
+    HandoffScenario.Print(handoff);
+    passed &= HandoffScenario.Passed(handoff);
 }
 return passed ? 0 : 1;

@@ -38,7 +38,8 @@ internal sealed class MoneyHost : IAsyncDisposable
 
     public IGrainFactory Grains => factory.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<MoneyHost> StartAsync()
+    /// <param name="configure">Settings of the test on top of these (shorter outbox backoff, smaller batches...).</param>
+    public static async Task<MoneyHost> StartAsync(Action<Dictionary<string, string>>? configure = null)
     {
         var emulator = await StripeEmulatorServer.StartAsync(new EmulatorOptions
         {
@@ -60,6 +61,7 @@ internal sealed class MoneyHost : IAsyncDisposable
         settings["Crowdfund:Mail:From"] = "retro-phone@crowdfund.test";
         settings["Crowdfund:Outbox:Enabled"] = "true";
         settings["Crowdfund:Outbox:PollInterval"] = "00:00:00.100";
+        configure?.Invoke(settings);
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             foreach (var (key, value) in settings) host.UseSetting(key, value);

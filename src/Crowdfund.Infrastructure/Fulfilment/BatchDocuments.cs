@@ -45,7 +45,7 @@ public static class BatchDocuments
         writer.WriteString("createdAt", header.CreatedAt);
         writer.WriteNumber("orderCount", header.OrderCount);
         writer.WritePropertyName("skuUnits");
-        JsonSerializer.Serialize(writer, header.SkuUnits, options);
+        writer.WriteRawValue(JsonSerializer.SerializeToUtf8Bytes(header.SkuUnits, options));
         if (!envelope)
         {
             writer.WriteString("status", JsonNamingPolicy.CamelCase.ConvertName(header.Status.ToString()));
@@ -56,7 +56,9 @@ public static class BatchDocuments
         var count = 0;
         await foreach (var order in orders.WithCancellation(cancellationToken))
         {
-            JsonSerializer.Serialize(writer, order, options);
+            // Serialized apart and written raw: JsonSerializer.Serialize(writer, ...) flushes the writer, and a flush
+            // here would be a synchronous write to the response, which Kestrel refuses.
+            writer.WriteRawValue(JsonSerializer.SerializeToUtf8Bytes(order, options));
             if (++count % 200 == 0) await writer.FlushAsync(cancellationToken);
         }
         writer.WriteEndArray();

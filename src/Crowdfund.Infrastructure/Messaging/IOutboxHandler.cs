@@ -17,6 +17,12 @@ public interface IOutboxHandler
     /// for the receiver to recognise it.
     /// </summary>
     Task DeliverAsync(OutboxDelivery delivery, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Who receives the row, when a topic has several receivers that fail independently (each partner's endpoint):
+    /// each gets a circuit of its own. Empty (one circuit for the topic) by default.
+    /// </summary>
+    string RecipientOf(OutboxDelivery delivery) => "";
 }
 
 /// <summary>One claimed outbox row.</summary>

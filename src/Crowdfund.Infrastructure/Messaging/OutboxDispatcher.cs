@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,10 @@ public sealed partial class OutboxDispatcher : BackgroundService
     private readonly OutboxRows rows;
     private readonly OutboxOptions options;
     private readonly ILogger<OutboxDispatcher> logger;
-    private readonly Dictionary<string, (IOutboxHandler Handler, ResiliencePipeline Pipeline)> topics;
+    private readonly Dictionary<string, IOutboxHandler> topics;
+    // A pipeline (and so a circuit) per topic and recipient: one partner down never stops the deliveries to another.
+    private readonly ConcurrentDictionary<(string Topic, string Recipient), ResiliencePipeline> pipelines = new();
+    private readonly TimeProvider time;
     // Cancelled only when the host gives up waiting for the stop: until then a delivery under way is let finish,
     // since abandoning it after the receiver took the message is what would send it twice.
     private readonly CancellationTokenSource abandon = new();
@@ -36,8 +40,8 @@ public sealed partial class OutboxDispatcher : BackgroundService
         this.rows = rows;
         this.options = options.Value;
         this.logger = logger;
-        topics = handlers.ToDictionary(h => h.Topic,
-            h => (h, OutboxPipeline.Build(h.Topic, this.options, time, logger)), StringComparer.Ordinal);
+        this.time = time;
+        topics = handlers.ToDictionary(h => h.Topic, StringComparer.Ordinal);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -56,13 +60,21 @@ public sealed partial class OutboxDispatcher : BackgroundService
         if (topics.Count == 0 || !options.Enabled) return;
         // Off the host's start-up path: the first claim waits for the database like every later one.
         await Task.Yield();
+        // One loop per topic: a partner whose endpoint answers slowly (or a batch that takes a while to render) never
+        // holds back the backers' mail, nor one topic's backlog another's.
+        await Task.WhenAll(topics.Keys.Select(topic => DispatchTopicAsync(topic, stoppingToken)));
+    }
+
+    private async Task DispatchTopicAsync(string topic, CancellationToken stoppingToken)
+    {
+        string[] only = [topic];
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimed = 0;
             var wait = options.PollInterval;
             try
             {
-                claimed = await DispatchBatchAsync(stoppingToken);
+                claimed = await DispatchBatchAsync(only, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -87,10 +99,10 @@ public sealed partial class OutboxDispatcher : BackgroundService
     }
 
     /// <summary>One claim and its deliveries, in order; the rows claimed but not tried are released. Returns how many were claimed.</summary>
-    private async Task<int> DispatchBatchAsync(CancellationToken stoppingToken)
+    private async Task<int> DispatchBatchAsync(IReadOnlyCollection<string> only, CancellationToken stoppingToken)
     {
         var claimedAt = Stopwatch.GetTimestamp();
-        var batch = await rows.ClaimAsync(topics.Keys, options.BatchSize, options.Lease, stoppingToken);
+        var batch = await rows.ClaimAsync(only, options.BatchSize, options.Lease, stoppingToken);
         var next = 0;
         try
         {
@@ -114,7 +126,10 @@ public sealed partial class OutboxDispatcher : BackgroundService
 
     private async Task DeliverAsync(OutboxDelivery row)
     {
-        var (handler, pipeline) = topics[row.Topic];
+        var handler = topics[row.Topic];
+        var pipeline = pipelines.GetOrAdd((row.Topic, handler.RecipientOf(row)),
+            static (key, self) => OutboxPipeline.Build(key.Recipient.Length == 0 ? key.Topic : $"{key.Topic}:{key.Recipient}",
+                self.options, self.time, self.logger), this);
         try
         {
             await pipeline.ExecuteAsync(

@@ -67,6 +67,19 @@ public sealed partial class PartnerWebhookHandler(
         }
     }
 
+    /// <summary>The campaign: its partner's endpoint gets a circuit of its own (a campaign has one partner).</summary>
+    public string RecipientOf(OutboxDelivery delivery)
+    {
+        try
+        {
+            return Read(delivery.Payload).CampaignId;
+        }
+        catch (OutboxDeliveryException)
+        {
+            return ""; // An unreadable row is parked by its delivery; any circuit will do until then.
+        }
+    }
+
     private static (string MessageId, string CampaignId) Read(string payload)
     {
         try

@@ -16,8 +16,8 @@ public sealed class PartnerAccessTests
         using var team = ApiHost.Team();
         var ours = await ApiHost.LaunchCampaignAsync("ptn-own", client: team);
         var theirs = await ApiHost.LaunchCampaignAsync("ptn-other", client: team);
-        var maker = await TestPartners.RegisterAsync(team, "maker", "https://factory.example/hooks", ours);
-        var rival = await TestPartners.RegisterAsync(team, "rival", "https://rival.example/hooks", theirs);
+        var maker = await TestPartners.RegisterAsync(team, "maker", "https://127.0.0.1:9/factory", ours);
+        var rival = await TestPartners.RegisterAsync(team, "rival", "https://127.0.0.1:9/rival", theirs);
 
         using var makerClient = maker.Client(Base);
         var own = await makerClient.GetAsync($"/partner/v1/campaigns/{ours}");
@@ -37,7 +37,7 @@ public sealed class PartnerAccessTests
     {
         using var team = ApiHost.Team();
         var slug = await ApiHost.LaunchCampaignAsync("ptn-auth", client: team);
-        await TestPartners.RegisterAsync(team, "auth", "https://factory.example/hooks", slug);
+        await TestPartners.RegisterAsync(team, "auth", "https://127.0.0.1:9/factory", slug);
         using var anonymous = ApiHost.Client();
         await Http.AssertProblemAsync(await anonymous.GetAsync($"/partner/v1/campaigns/{slug}"), 401, "unauthorized");
         using var wrong = TestPartner.PartnerClient(Base, "cfpk_" + new string('x', 43));
@@ -50,7 +50,7 @@ public sealed class PartnerAccessTests
     public async Task The_key_is_shown_once_and_stored_only_as_its_hash()
     {
         using var team = ApiHost.Team();
-        var partner = await TestPartners.RegisterAsync(team, "hash", "https://factory.example/hooks");
+        var partner = await TestPartners.RegisterAsync(team, "hash", "https://127.0.0.1:9/factory");
         var read = await Http.JsonAsync(await team.GetAsync($"/team/v1/partners/{partner.Id}"));
         Assert.That(read.GetRawText(), Does.Not.Contain(partner.ApiKey).And.Not.Contain(partner.SigningSecret));
         Assert.That(read.GetProperty("keys")[0].GetProperty("prefix").GetString(), Is.EqualTo(partner.ApiKey[..13]));
@@ -68,7 +68,7 @@ public sealed class PartnerAccessTests
     {
         using var team = ApiHost.Team();
         var slug = await ApiHost.LaunchCampaignAsync("ptn-rot", client: team);
-        var partner = await TestPartners.RegisterAsync(team, "rot", "https://factory.example/hooks", slug);
+        var partner = await TestPartners.RegisterAsync(team, "rot", "https://127.0.0.1:9/factory", slug);
 
         var rotated = await team.PostAsJsonAsync($"/team/v1/partners/{partner.Id}/keys", new { previousKeyValidForHours = 24 });
         Assert.That(rotated.StatusCode, Is.EqualTo(HttpStatusCode.Created));
@@ -110,13 +110,13 @@ public sealed class PartnerAccessTests
         Assert.That(errors, Is.SupersetOf(new[] { "id", "name", "webhookUrl" }));
 
         var slug = await ApiHost.LaunchCampaignAsync("ptn-link", client: team);
-        var first = await TestPartners.RegisterAsync(team, "first", "https://one.example/hooks", slug);
+        var first = await TestPartners.RegisterAsync(team, "first", "https://127.0.0.1:9/one", slug);
         var again = await team.PostAsJsonAsync("/team/v1/partners",
-            new { id = first.Id, name = "Other", webhookUrl = "https://two.example/hooks" });
+            new { id = first.Id, name = "Other", webhookUrl = "https://127.0.0.1:9/two" });
         await Http.AssertProblemAsync(again, 409, "partner-exists");
 
         await TestPartners.LinkAsync(team, first.Id, slug); // the same link again changes nothing
-        var second = await TestPartners.RegisterAsync(team, "second", "https://two.example/hooks");
+        var second = await TestPartners.RegisterAsync(team, "second", "https://127.0.0.1:9/two");
         await Http.AssertProblemAsync(await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/partner",
             new { partnerId = second.Id }), 409, "campaign-has-partner");
         await Http.AssertProblemAsync(await team.PutAsJsonAsync("/team/v1/campaigns/no-such/partner",

@@ -29,7 +29,11 @@ internal sealed class PartnerReceiver : IAsyncDisposable
     /// <summary>The partner's signing secret, as the team's registration answered it.</summary>
     public string Secret { get; set; } = "";
 
-    public string Url => $"http://127.0.0.1:{port}/crowdfund/webhooks";
+    // A path of its own: a port freed by an earlier test's receiver may come back to this one, and that test's
+    // deliveries, still retrying, must not be taken for this one's.
+    private readonly string path = $"/crowdfund/webhooks/{Guid.NewGuid():N}";
+
+    public string Url => $"http://127.0.0.1:{port}{path}";
 
     /// <summary>Every request that arrived, in order, valid or not.</summary>
     public IReadOnlyList<Received> All
@@ -77,6 +81,11 @@ internal sealed class PartnerReceiver : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        if (context.Request.Path != path)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
         var body = buffer.ToArray();

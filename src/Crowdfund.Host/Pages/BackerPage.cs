@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text.Json;
+using Crowdfund.Domain;
+using Crowdfund.Grains;
+using Crowdfund.Host.Api;
+using Crowdfund.Infrastructure.Payments;
+using Crowdfund.Messages;
+using Microsoft.Extensions.Options;
+
+namespace Crowdfund.Host.Pages;
+
+/// <summary>
+/// <c>/pledges/{id}?token=...</c>, the page the backers' mail links to: the pledge, its amounts, and what the backer
+/// can do now. Changing and cancelling are plain forms posted here (they work with scripts off); saving or replacing a
+/// card runs in card.js against the payment-setup API, with the pledge's own token.
+/// </summary>
+internal static class BackerPage
+{
+    private static readonly PledgeStatus[] Changeable = [PledgeStatus.Reserved, PledgeStatus.Confirmed];
+    private static readonly PledgeStatus[] NeedsCard = [PledgeStatus.Reserved, PledgeStatus.PaymentFailed, PledgeStatus.ActionRequired];
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/pledges/{id:guid}", ShowAsync).ExcludeFromDescription();
+        app.MapPost("/pledges/{id:guid}/change", ChangeAsync).ExcludeFromDescription();
+        app.MapPost("/pledges/{id:guid}/cancel", CancelAsync).ExcludeFromDescription();
+    }
+
+    private static Task<IResult> ShowAsync(Guid id, string? token, string? lang, string? done, HttpContext context,
+        IGrainFactory grains, IOptions<StripeOptions> stripe) =>
+        RenderAsync(id, token, lang, done, null, context, grains, stripe);
+
+    private static async Task<IResult> ChangeAsync(Guid id, HttpContext context, IGrainFactory grains, IOptions<StripeOptions> stripe) =>
+        await ActAsync(id, context, grains, stripe, "changed", async (pledge, hash, form, current) =>
+            await pledge.ChangeAsync(hash, form["tierId"].ToString() is { Length: > 0 } tier ? tier : current.TierId,
+                int.TryParse(form["quantity"], NumberStyles.None, CultureInfo.InvariantCulture, out var quantity) && quantity > 0 ? quantity : current.Quantity));
+
+    private static async Task<IResult> CancelAsync(Guid id, HttpContext context, IGrainFactory grains, IOptions<StripeOptions> stripe) =>
+        await ActAsync(id, context, grains, stripe, "cancelled", (pledge, hash, _, _) => pledge.CancelAsync(hash));
+
+    private static async Task<IResult> ActAsync(Guid id, HttpContext context, IGrainFactory grains, IOptions<StripeOptions> stripe,
+        string done, Func<IPledgeGrain, byte[], IFormCollection, PledgeView, Task<PledgeResult>> act)
+    {
+        if (!await TeamSession.IsValidFormAsync(context)) return TeamPages.BadForm(context);
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var token = form["token"].ToString();
+        var lang = form["lang"].ToString();
+        var pledge = grains.GetGrain<IPledgeGrain>(id);
+        var hash = PledgeTokens.Hash(token);
+        if (token.Length == 0 || await pledge.GetAsync(hash) is not { Pledge: { } current })
+            return await RenderAsync(id, token, lang, null, null, context, grains, stripe);
+        var result = await act(pledge, hash, form, current);
+        // Post, then redirect: a reload does not send the change again.
+        if (result.Pledge is not null)
+            return Results.Redirect($"/pledges/{id}?token={Uri.EscapeDataString(token)}&lang={Uri.EscapeDataString(lang)}&done={done}");
+        return await RenderAsync(id, token, lang, null, ApiProblems.Of(result.Refusal).Code, context, grains, stripe);
+    }
+
+    private static async Task<IResult> RenderAsync(Guid id, string? token, string? lang, string? done, string? error,
+        HttpContext context, IGrainFactory grains, IOptions<StripeOptions> stripe)
+    {
+        var language = PageTexts.Languages.Contains(lang) ? lang! : "en";
+        if (token is not { Length: > 0 } || await grains.GetGrain<IPledgeGrain>(id).GetAsync(PledgeTokens.Hash(token)) is not { Pledge: { } pledge })
+            return PageLayout.Send(context, PageLayout.Page(language, "?", Html.Of($"<h1>{PageTexts.For(language)["notFound"]}</h1>")), 404);
+        if (!PageTexts.Languages.Contains(lang)) language = Crowdfund.Domain.Rules.BackerLocales.Resolve(null, pledge.Country)![..2];
+        var texts = PageTexts.For(language);
+        var culture = PageLayout.Culture(language, pledge.Country);
+        var campaign = await grains.GetGrain<ICampaignGrain>(pledge.CampaignId).GetPublicAsync();
+        var tiers = campaign?.Info.Tiers ?? [];
+        var tierName = tiers.FirstOrDefault(t => t.Id == pledge.TierId)?.Name ?? pledge.TierId;
+        string M(long amount) => PageLayout.Money(amount, pledge.Amounts.Currency, culture);
+        var live = campaign?.Info.Status == CampaignStatus.Live;
+        var payment = pledge.Status is PledgeStatus.PaymentFailed or PledgeStatus.ActionRequired
+            ? (await grains.GetGrain<IPledgeGrain>(id).GetPaymentAsync(PledgeTokens.Hash(token))).Payment : null;
+        var emulator = stripe.Value.ApiBase;
+        var body = Html.Of($"""
+            <h1>{texts["pledge"]}: {campaign?.Info.Definition.Title ?? pledge.CampaignId}</h1>
+            {Html.When(done is "changed" or "cancelled", Html.Of($"<p class=\"good\" role=\"status\">{texts[done ?? ""]}</p>"))}
+            {Html.When(error is not null, Html.Of($"<p class=\"error\" role=\"alert\">{texts["err." + error]}</p>"))}
+            <dl class="lines pledge-lines">
+            <dt>{texts["status"]}</dt><dd id="status" data-status="{pledge.Status.ToString()}">{texts["s." + pledge.Status]}</dd>
+            <dt>{texts["tier"]}</dt><dd>{tierName} × {pledge.Quantity}</dd>
+            <dt>{texts["subtotal"]}</dt><dd>{M(pledge.Amounts.Subtotal)}</dd>
+            <dt>{texts["shipping"]}</dt><dd>{M(pledge.Amounts.Shipping)}</dd>
+            <dt>{texts["tax"]}</dt><dd>{M(pledge.Amounts.Tax)}</dd>
+            <dt>{texts["total"]}</dt><dd class="total">{M(pledge.Amounts.Total)}</dd>
+            </dl>
+            {Html.When(pledge is { Status: PledgeStatus.Reserved, HoldExpiresAt: not null }, Html.Of($"<p>{texts.Format("holdUntil", pledge.HoldExpiresAt is { } hold ? PageLayout.Moment(hold, culture, pledge.Country) : "")}</p>"))}
+            {Html.When(payment is not null, Html.Of($"""<p class="notice">{texts[pledge.Status == PledgeStatus.ActionRequired ? "authenticate" : "paymentFailed"]} {(payment?.FixBy is { } fixBy ? texts.Format("fixBy", PageLayout.Moment(fixBy, culture, pledge.Country)) : "")}</p>"""))}
+            {Html.When(NeedsCard.Contains(pledge.Status), CardStep(id, token, emulator, texts))}
+            {Html.When(live && Changeable.Contains(pledge.Status), Forms(context, pledge, token, language, tiers, texts))}
+            <section class="stages" aria-labelledby="timeline-title">
+            <h2 id="timeline-title">{texts["stages"]}</h2>
+            <!-- Fulfilment (#17) adds "timeline" and "shipment" to the pledge view: the production stages and the tracking go here. -->
+            <p>{texts["noStages"]}</p>
+            </section>
+            <script type="application/json" id="texts">{Html.Raw(JsonSerializer.Serialize(texts.ForScript()))}</script>
+            """);
+        return PageLayout.Send(context, PageLayout.Page(language, texts["pledge"], body, "card.js"), connectTo: emulator);
+    }
+
+    /// <summary>The card step: save (or replace) the card with the payment-setup API and the provider's test mode.</summary>
+    internal static Html CardStep(Guid? id, string? token, string? emulator, PageTexts texts) => Html.Of($"""
+        <section id="card-step" class="card-step" data-pledge="{id?.ToString()}" data-token="{token}" data-emulator="{emulator}"{(id is null ? " hidden" : "")} aria-live="polite">
+        <h2>{texts["card"]}</h2>
+        <p id="card-status">{texts["reserved"]}</p>
+        <label for="test-card">{texts["testCard"]}</label>
+        <select id="test-card">
+        <option value="pm_card_visa">Visa 4242 (pm_card_visa)</option>
+        <option value="pm_card_mastercard">Mastercard 4444 (pm_card_mastercard)</option>
+        <option value="pm_card_chargeDeclined">Declined (pm_card_chargeDeclined)</option>
+        </select>
+        <button type="button" id="save-card">{texts["saveCard"]}</button>
+        <noscript><p class="notice">{texts["scriptNeeded"]}</p></noscript>
+        </section>
+        """);
+
+    private static Html Forms(HttpContext context, PledgeView pledge, string token, string language,
+        IReadOnlyList<TierDefinition> tiers, PageTexts texts) => Html.Of($"""
+        <form method="post" action="/pledges/{pledge.Id.ToString()}/change" class="change">
+        {TeamSession.Antiforgery(context)}
+        <input type="hidden" name="token" value="{token}"><input type="hidden" name="lang" value="{language}">
+        <label for="change-tier">{texts["tier"]}</label>
+        <select id="change-tier" name="tierId">
+        {tiers.Where(t => t.ShipsToCountry(pledge.Country)).Select(t => Html.Of($"""<option value="{t.Id}"{(t.Id == pledge.TierId ? " selected" : "")}>{t.Name}</option>"""))}
+        </select>
+        <label for="change-quantity">{texts["quantity"]}</label>
+        <input id="change-quantity" name="quantity" type="number" min="1" inputmode="numeric" value="{pledge.Quantity}">
+        <button type="submit">{texts["change"]}</button>
+        </form>
+        <form method="post" action="/pledges/{pledge.Id.ToString()}/cancel" class="cancel">
+        {TeamSession.Antiforgery(context)}
+        <input type="hidden" name="token" value="{token}"><input type="hidden" name="lang" value="{language}">
+        <button type="submit" class="danger">{texts["cancel"]}</button>
+        </form>
+        """);
+}
