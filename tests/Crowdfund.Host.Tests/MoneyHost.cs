@@ -38,6 +38,8 @@ internal sealed class MoneyHost : IAsyncDisposable
 
     public IGrainFactory Grains => factory.Services.GetRequiredService<IGrainFactory>();
 
+    public IServiceProvider Services => factory.Services;
+
     /// <param name="configure">Settings of the test on top of these (shorter outbox backoff, smaller batches...).</param>
     public static async Task<MoneyHost> StartAsync(Action<Dictionary<string, string>>? configure = null)
     {

@@ -81,9 +81,16 @@ public static class PublicEndpoints
         return TypedResults.Ok(PledgeResponse.From(pledge) with
         {
             Timeline = await stages.GetAsync(pledge.CampaignId),
-            Order = await shipments.TrackingAsync(pledge.Id),
+            Order = MayHaveOrder(pledge.Status) ? await shipments.TrackingAsync(pledge.Id) : null,
         });
     }
+
+    /// <summary>
+    /// Orders are made of collected pledges only (some refunded or disputed since): the pledges backers poll during a
+    /// rush never cost a database read for one.
+    /// </summary>
+    private static bool MayHaveOrder(PledgeStatus status) =>
+        status is PledgeStatus.Collected or PledgeStatus.PartiallyRefunded or PledgeStatus.Refunded or PledgeStatus.Disputed;
 
     private static async Task<Results<Ok<PledgeResponse>, ProblemHttpResult>> ChangePledgeAsync(Guid id, HttpRequest request,
         IGrainFactory grains)

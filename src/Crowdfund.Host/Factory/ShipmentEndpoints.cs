@@ -1,5 +1,6 @@
 using Crowdfund.Domain;
 using Crowdfund.Domain.Rules;
+using Crowdfund.Grains;
 using Crowdfund.Host.Api;
 using Crowdfund.Host.Partners;
 using Crowdfund.Infrastructure.Factory;
@@ -42,7 +43,8 @@ public static class ShipmentEndpoints
     }
 
     private static async Task<Results<Created<ShipmentAnswer>, Ok<ShipmentAnswer>, Ok<UploadAnswer>, ProblemHttpResult>> PostAsync(
-        string slug, HttpRequest request, PartnerStore partners, ShipmentStore shipments, TimeProvider time)
+        string slug, HttpRequest request, PartnerStore partners, ShipmentStore shipments,
+        [FromKeyedServices(DomainClock.Key)] TimeProvider time)
     {
         if (!await StageEndpoints.ManufacturesAsync(request.HttpContext, slug, partners)) return ApiProblems.For(Refusal.CampaignNotFound);
         if (request.ContentLength > ShipmentUploads.MaxBytes) return TooLarge();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Crowdfund.Domain.Rules;
+using Crowdfund.Grains;
 using Crowdfund.Host.Api;
 using Crowdfund.Host.Partners;
 using Crowdfund.Infrastructure.Factory;
@@ -50,7 +51,7 @@ public static class StageEndpoints
 
     /// <summary>201 for a new stage; 200 for the same stage and day again, whose note it replaces.</summary>
     private static async Task<Results<Created<ProductionStage>, Ok<ProductionStage>, ProblemHttpResult>> PostAsync(string slug,
-        HttpRequest request, PartnerStore partners, StageStore stages, StageCache cache, TimeProvider time)
+        HttpRequest request, PartnerStore partners, StageStore stages, StageCache cache, [FromKeyedServices(DomainClock.Key)] TimeProvider time)
     {
         if (!await ManufacturesAsync(request.HttpContext, slug, partners)) return ApiProblems.For(Refusal.CampaignNotFound);
         var body = await JsonBody.ReadAsync<StageBody>(request);

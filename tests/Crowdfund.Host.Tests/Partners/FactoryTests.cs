@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -8,16 +9,21 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Crowdfund.Host.Tests.Partners;
 
-/// <summary>Back from the factory: production stages and shipments posted by the partner, seen by the backers.</summary>
-public sealed class FactoryTests
+/// <summary>
+/// Back from the factory, on the real flow: pledges collected, orders frozen at the team's address lock, then the
+/// partner's production stages and shipments, seen by the backers and mailed to them.
+/// </summary>
+public sealed class FactoryTests : MoneyHostFixture
 {
-    private static Uri Base => ApiHost.BaseAddress;
+    private Uri Base => Money.BaseAddress;
 
     [Test]
     public async Task Stages_reach_the_backers_view_and_the_campaign_page_in_date_order_and_a_repeat_posts_nothing()
     {
-        var (slug, partner, _) = await CampaignWithPartnerAsync("stg");
-        var backer = await PledgeAsync(slug);
+        var slug = await Money.LaunchAsync("stg", goalUnits: 1);
+        var backer = await Money.PledgeAsync(slug, "FR");
+        using var team = Money.Team();
+        var partner = await TestPartners.RegisterAsync(team, "factory", "https://factory.example/hooks", slug);
         using var factory = partner.Client(Base);
 
         var mass = await factory.PostAsJsonAsync($"/partner/v1/campaigns/{slug}/stages",
@@ -37,7 +43,7 @@ public sealed class FactoryTests
         Assert.That(Stages(view.GetProperty("timeline")), Is.EqualTo(expected));
         Assert.That(view.GetProperty("timeline")[2].GetProperty("note").GetString(), Is.EqualTo("Line 2 running, 400 units a day."));
         Assert.That(view.GetProperty("order").ValueKind, Is.EqualTo(JsonValueKind.Null), "no order before the freeze");
-        using var anyone = ApiHost.Client();
+        using var anyone = Money.Client();
         Assert.That(Stages((await Http.JsonAsync(await anyone.GetAsync($"/v1/campaigns/{slug}"))).GetProperty("stages")), Is.EqualTo(expected));
         Assert.That(Stages((await Http.JsonAsync(await factory.GetAsync($"/partner/v1/campaigns/{slug}/stages"))).GetProperty("stages")),
             Is.EqualTo(expected));
@@ -46,7 +52,9 @@ public sealed class FactoryTests
     [Test]
     public async Task A_stage_with_bad_fields_is_refused_by_name_and_nothing_is_written()
     {
-        var (slug, partner, _) = await CampaignWithPartnerAsync("stg-bad");
+        var slug = await Money.LaunchAsync("stg-bad", goalUnits: 1);
+        using var team = Money.Team();
+        var partner = await TestPartners.RegisterAsync(team, "factory", "https://factory.example/hooks", slug);
         using var factory = partner.Client(Base);
 
         var bad = await factory.PostAsJsonAsync($"/partner/v1/campaigns/{slug}/stages",
@@ -55,7 +63,7 @@ public sealed class FactoryTests
         await Http.AssertProblemAsync(bad, 422, "validation-failed");
         Assert.That(Fields(await Http.JsonAsync(bad)), Is.EquivalentTo(new[] { "stage", "date", "note" }));
         var future = await factory.PostAsJsonAsync($"/partner/v1/campaigns/{slug}/stages",
-            new { stage = "left-factory", date = DateTime.UtcNow.AddDays(10).ToString("yyyy-MM-dd") });
+            new { stage = "left-factory", date = Money.Clock.GetUtcNow().AddDays(3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
         await Http.AssertProblemAsync(future, 422, "validation-failed");
         var list = await Http.JsonAsync(await factory.GetAsync($"/partner/v1/campaigns/{slug}/stages"));
         Assert.That(list.GetProperty("stages").GetArrayLength(), Is.Zero);
@@ -64,9 +72,8 @@ public sealed class FactoryTests
     [Test]
     public async Task A_shipment_reaches_the_backers_view_once_and_the_same_again_changes_nothing_and_another_tracking_is_refused()
     {
-        var (slug, partner, _) = await CampaignWithPartnerAsync("shp");
-        var backer = await PledgeAsync(slug);
-        var reference = (await TestOrders.FreezeAsync(slug, partner.Id, backer.Id))[backer.Id];
+        var (slug, partner, backers, refs) = await FrozenAsync("shp", 1);
+        var (backer, reference) = (backers[0], refs[backers[0].Id]);
         using var factory = partner.Client(Base);
         var shipment = new { orderReference = reference, carrier = "Colissimo", trackingNumber = "6a 123 456 789 01", shippedAt = "2026-04-01T09:30:00+02:00" };
 
@@ -88,11 +95,35 @@ public sealed class FactoryTests
     }
 
     [Test]
+    public async Task A_shipment_is_mailed_once_in_the_backers_language_with_the_tracking_number()
+    {
+        var slug = await Money.LaunchAsync("ship-mail", goalUnits: 1);
+        var backer = await Money.PledgeAsync(slug, "DE");
+        await Money.EndAsync(slug);
+        await Money.CollectionAsync(slug);
+        await Money.StatusAsync(backer, "Collected");
+        using var team = Money.Team();
+        var partner = await TestPartners.RegisterAsync(team, "mail", "https://factory.example/hooks", slug);
+        Assert.That((await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = Money.Clock.GetUtcNow() }))
+            .StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var reference = (await ViewAsync(backer)).GetProperty("order").GetProperty("reference").GetString()!;
+
+        using var factory = partner.Client(Base);
+        var shipment = new { orderReference = reference, carrier = "DHL", trackingNumber = "00340434161094042557", shippedAt = "2026-04-01T08:00:00Z" };
+        Assert.That((await factory.PostAsJsonAsync($"/partner/v1/campaigns/{slug}/shipments", shipment)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That((await factory.PostAsJsonAsync($"/partner/v1/campaigns/{slug}/shipments", new[] { shipment })).StatusCode,
+            Is.EqualTo(HttpStatusCode.OK), "the same shipment in an upload changes nothing");
+
+        var mail = await Money.MailedOnceAsync(backer, "Ihre Bestellung von Retro phone ist unterwegs");
+        Assert.That(mail.TextBody, Does.Contain($"Ihre Bestellung {reference} für Retro phone hat das Werk am Mittwoch, 1. April 2026 um 10:00 (UTC+02:00) verlassen."));
+        Assert.That(mail.TextBody, Does.Contain("Versanddienstleister: DHL\nSendungsnummer: 00340434161094042557"));
+    }
+
+    [Test]
     public async Task A_bad_json_upload_changes_nothing_and_names_each_bad_line()
     {
-        var (slug, partner, _) = await CampaignWithPartnerAsync("shp-json");
-        var backers = new[] { await PledgeAsync(slug), await PledgeAsync(slug), await PledgeAsync(slug) };
-        var refs = await TestOrders.FreezeAsync(slug, partner.Id, backers.Select(b => b.Id).ToArray());
+        var (slug, partner, backers, refs) = await FrozenAsync("shp-json", 3);
         using var factory = partner.Client(Base);
         object Line(Backer b, string tracking) => new { orderReference = refs[b.Id], carrier = "DHL", trackingNumber = tracking, shippedAt = "2026-04-01" };
 
@@ -123,9 +154,7 @@ public sealed class FactoryTests
     [Test]
     public async Task A_bad_csv_upload_changes_nothing_and_names_each_bad_line_as_a_person_counts_them()
     {
-        var (slug, partner, _) = await CampaignWithPartnerAsync("shp-csv");
-        var backers = new[] { await PledgeAsync(slug), await PledgeAsync(slug) };
-        var refs = await TestOrders.FreezeAsync(slug, partner.Id, backers.Select(b => b.Id).ToArray());
+        var (slug, partner, backers, refs) = await FrozenAsync("shp-csv", 2);
         using var factory = partner.Client(Base);
         var shipped = await factory.PostAsJsonAsync($"/partner/v1/campaigns/{slug}/shipments",
             new { orderReference = refs[backers[0].Id], carrier = "UPS", trackingNumber = "1Z999AA10123456784", shippedAt = "2026-04-01" });
@@ -160,10 +189,7 @@ public sealed class FactoryTests
     [Test]
     public async Task A_good_csv_upload_records_every_line_and_tells_the_team_the_share_shipped()
     {
-        var (slug, partner, _) = await CampaignWithPartnerAsync("shp-ok");
-        var backers = new List<Backer>();
-        for (var i = 0; i < 4; i++) backers.Add(await PledgeAsync(slug));
-        var refs = await TestOrders.FreezeAsync(slug, partner.Id, backers.Select(b => b.Id).ToArray());
+        var (slug, partner, backers, refs) = await FrozenAsync("shp-ok", 4);
         using var factory = partner.Client(Base);
 
         var csv = new StringBuilder("orderReference,carrier,trackingNumber,shippedAt\r\n");
@@ -187,16 +213,15 @@ public sealed class FactoryTests
         Assert.That((await Http.JsonAsync(again)).GetProperty("unchanged").GetInt32(), Is.EqualTo(3), "the same upload again changes nothing");
         Assert.That(await ShippedMessagesAsync(backers.Select(b => b.Id).ToArray()), Has.Count.EqualTo(3));
 
-        var store = ApiHost.Factory.Services.GetRequiredService<Infrastructure.Factory.ShipmentStore>();
+        var store = Money.Services.GetRequiredService<Infrastructure.Factory.ShipmentStore>();
         Assert.That(await store.ShippedByCountryAsync(slug), Is.EqualTo(new[] { new Infrastructure.Factory.CountryShipments("FR", 4, 3) }));
     }
 
     [Test]
     public async Task An_upload_past_its_line_bound_is_refused_whole_and_one_within_it_is_read_past_the_json_body_limit()
     {
-        var (slug, partner, _) = await CampaignWithPartnerAsync("shp-big");
-        var backer = await PledgeAsync(slug);
-        var reference = (await TestOrders.FreezeAsync(slug, partner.Id, backer.Id))[backer.Id];
+        var (slug, partner, backers, refs) = await FrozenAsync("shp-big", 1);
+        var reference = refs[backers[0].Id];
         using var factory = partner.Client(Base);
         var csv = new StringBuilder("orderReference,carrier,trackingNumber,shippedAt\n");
         for (var i = 0; i <= 100_000; i++) csv.Append($"{reference},DHL,JD0146000031,2026-04-01\n");
@@ -215,10 +240,11 @@ public sealed class FactoryTests
     [Test]
     public async Task Another_partner_cannot_post_stages_or_shipments_for_a_campaign_not_its_own()
     {
-        var (slug, partner, team) = await CampaignWithPartnerAsync("shp-own");
-        var backer = await PledgeAsync(slug);
-        var reference = (await TestOrders.FreezeAsync(slug, partner.Id, backer.Id))[backer.Id];
-        var (otherSlug, rival, _) = await CampaignWithPartnerAsync("shp-rival", team);
+        var (slug, partner, backers, refs) = await FrozenAsync("shp-own", 1);
+        var reference = refs[backers[0].Id];
+        var otherSlug = await Money.LaunchAsync("shp-rival", goalUnits: 1);
+        using var team = Money.Team();
+        var rival = await TestPartners.RegisterAsync(team, "rival", "https://rival.example/hooks", otherSlug);
         using var rivalClient = rival.Client(Base);
         var shipment = new { orderReference = reference, carrier = "DHL", trackingNumber = "JD0146000039", shippedAt = "2026-04-01" };
 
@@ -237,28 +263,40 @@ public sealed class FactoryTests
         Assert.That(stages.GetProperty("stages").GetArrayLength(), Is.Zero);
     }
 
-    private static async Task<(string Slug, TestPartner Partner, HttpClient Team)> CampaignWithPartnerAsync(string prefix,
-        HttpClient? team = null)
+    /// <summary>
+    /// A campaign whose <paramref name="count"/> pledges (from France) were collected, with its partner, and the orders
+    /// frozen at the team's address lock; the orders' references by pledge id, as the backers' views show them.
+    /// </summary>
+    private async Task<(string Slug, TestPartner Partner, List<Backer> Backers, Dictionary<string, string> References)> FrozenAsync(
+        string prefix, int count)
     {
-        team ??= ApiHost.Team();
-        var slug = await ApiHost.LaunchCampaignAsync(prefix, client: team);
+        var slug = await Money.LaunchAsync(prefix, goalUnits: count);
+        var backers = new List<Backer>();
+        for (var i = 0; i < count; i++) backers.Add(await Money.PledgeAsync(slug, "FR"));
+        await Money.EndAsync(slug);
+        await Money.CollectionAsync(slug);
+        using var team = Money.Team();
         var partner = await TestPartners.RegisterAsync(team, "factory", "https://factory.example/hooks", slug);
-        return (slug, partner, team);
+        var locked = await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = Money.Clock.GetUtcNow() });
+        Assert.That(locked.StatusCode, Is.EqualTo(HttpStatusCode.OK), await locked.Content.ReadAsStringAsync());
+        // The team's view does the freeze that fell due, as the fulfilment grain's reminder would within its period.
+        Assert.That((await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var references = new Dictionary<string, string>();
+        foreach (var backer in backers)
+        {
+            await Money.StatusAsync(backer, "Collected");
+            var order = (await ViewAsync(backer)).GetProperty("order");
+            Assert.That(order.GetProperty("shipment").ValueKind, Is.EqualTo(JsonValueKind.Null), "not shipped yet");
+            references[backer.Id] = order.GetProperty("reference").GetString()!;
+        }
+        Assert.That(references.Values, Is.All.Match("^CF-[0-9]{7}$"));
+        Assert.That(references.Values, Is.Unique);
+        return (slug, partner, backers, references);
     }
 
-    private static async Task<Backer> PledgeAsync(string slug)
+    private async Task<JsonElement> ViewAsync(Backer backer)
     {
-        using var client = ApiHost.Client();
-        var made = await Http.PostPledgeAsync(client, slug, Http.Pledge("standard", "FR"));
-        Assert.That(made.StatusCode, Is.EqualTo(HttpStatusCode.Created), await made.Content.ReadAsStringAsync());
-        var body = await Http.JsonAsync(made);
-        return new Backer(body.GetProperty("id").GetString()!, body.GetProperty("token").GetString()!,
-            body.GetProperty("amounts").GetProperty("total").GetInt64(), body.GetProperty("amounts").GetProperty("currency").GetString()!);
-    }
-
-    private static async Task<JsonElement> ViewAsync(Backer backer)
-    {
-        using var client = ApiHost.Client();
+        using var client = Money.Client();
         var response = await client.SendAsync(Http.WithToken(HttpMethod.Get, $"/v1/pledges/{backer.Id}", backer.Token));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         return await Http.JsonAsync(response);
