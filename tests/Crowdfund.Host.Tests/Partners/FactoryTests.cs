@@ -97,17 +97,8 @@ public sealed class FactoryTests : MoneyHostFixture
     [Test]
     public async Task A_shipment_is_mailed_once_in_the_backers_language_with_the_tracking_number()
     {
-        var slug = await Money.LaunchAsync("ship-mail", goalUnits: 1);
-        var backer = await Money.PledgeAsync(slug, "DE");
-        await Money.EndAsync(slug);
-        await Money.CollectionAsync(slug);
-        await Money.StatusAsync(backer, "Collected");
-        using var team = Money.Team();
-        var partner = await TestPartners.RegisterAsync(team, "mail", "https://factory.example/hooks", slug);
-        Assert.That((await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = Money.Clock.GetUtcNow() }))
-            .StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That((await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var reference = (await ViewAsync(backer)).GetProperty("order").GetProperty("reference").GetString()!;
+        var (slug, partner, backers, refs) = await FrozenAsync("ship-mail", 1, "DE");
+        var (backer, reference) = (backers[0], refs[backers[0].Id]);
 
         using var factory = partner.Client(Base);
         var shipment = new { orderReference = reference, carrier = "DHL", trackingNumber = "00340434161094042557", shippedAt = "2026-04-01T08:00:00Z" };
@@ -264,15 +255,15 @@ public sealed class FactoryTests : MoneyHostFixture
     }
 
     /// <summary>
-    /// A campaign whose <paramref name="count"/> pledges (from France) were collected, with its partner, and the orders
+    /// A campaign whose <paramref name="count"/> pledges (from <paramref name="country"/>) were collected, with its partner, and the orders
     /// frozen at the team's address lock; the orders' references by pledge id, as the backers' views show them.
     /// </summary>
     private async Task<(string Slug, TestPartner Partner, List<Backer> Backers, Dictionary<string, string> References)> FrozenAsync(
-        string prefix, int count)
+        string prefix, int count, string country = "FR")
     {
         var slug = await Money.LaunchAsync(prefix, goalUnits: count);
         var backers = new List<Backer>();
-        for (var i = 0; i < count; i++) backers.Add(await Money.PledgeAsync(slug, "FR"));
+        for (var i = 0; i < count; i++) backers.Add(await Money.PledgeAsync(slug, country));
         await Money.EndAsync(slug);
         await Money.CollectionAsync(slug);
         using var team = Money.Team();
