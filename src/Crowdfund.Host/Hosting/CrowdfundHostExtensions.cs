@@ -1,8 +1,7 @@
 using System.Net;
-using Crowdfund.Grains.Payments;
 using Crowdfund.Grains;
+using Crowdfund.Grains.Payments;
 using Crowdfund.Host.Api;
-using Crowdfund.Host.Pages;
 using Crowdfund.Infrastructure.Fulfilment;
 using Crowdfund.Infrastructure.Messaging;
 using Crowdfund.Infrastructure.Orleans;
@@ -75,8 +74,6 @@ public static class CrowdfundHostExtensions
         services.AddBackerMessages().AddBackerLinks();
         services.AddSingleton<IPartnerTopic, BatchTopic>();
         services.AddPartnerWebhooks(ManufacturingConfirmedV1.Type, OrderBatchV1.Type);
-        // After the migrations too: the page-view counter writes to its table.
-        services.AddCrowdfundPages();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         return builder;
     }
