@@ -38,6 +38,8 @@ internal sealed class MoneyHost : IAsyncDisposable
 
     public IGrainFactory Grains => factory.Services.GetRequiredService<IGrainFactory>();
 
+    public IServiceProvider Services => factory.Services;
+
     /// <param name="configure">Settings of the test on top of these (shorter outbox backoff, smaller batches...).</param>
     public static async Task<MoneyHost> StartAsync(Action<Dictionary<string, string>>? configure = null)
     {
@@ -205,6 +207,24 @@ internal sealed class MoneyHost : IAsyncDisposable
         await factory.DisposeAsync();
         await Emulator.DisposeAsync();
         Mail.Dispose();
+    }
+}
+
+/// <summary>A fixture whose tests share one <see cref="MoneyHost"/>, started once; they run one at a time, as it has one clock.</summary>
+[NonParallelizable]
+public abstract class MoneyHostFixture
+{
+    private MoneyHost? host;
+
+    internal MoneyHost Money => host ?? throw new InvalidOperationException("not started");
+
+    [OneTimeSetUp]
+    public async Task StartHost() => host = await MoneyHost.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopHost()
+    {
+        if (host is not null) await host.DisposeAsync();
     }
 }
 

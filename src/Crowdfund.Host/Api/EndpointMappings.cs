@@ -1,3 +1,4 @@
+using Crowdfund.Host.Factory;
 using Crowdfund.Host.Fulfilment;
 using Crowdfund.Host.Partners;
 using Crowdfund.Host.Payments;
@@ -27,6 +28,8 @@ public static class EndpointMappings
         app.MapPartnerCampaigns();
         app.MapPartnerBatches();
         app.MapFulfilment();
+        app.MapStages();
+        app.MapShipments();
         return app;
     }
 }

@@ -32,6 +32,7 @@ public static class CrowdfundHostExtensions
         services.AddSettings<SeedSettings>(SeedSettings.Section, _ => null);
         services.AddSingleton<PledgeTokens>();
         services.AddSingleton<DashboardCache>();
+        services.AddSingleton<Factory.StageCache>();
         services.AddSingleton<IDashboardSource, GrainDashboardSource>();
         services.AddSingleton<GrainReferences>();
         services.AddSingleton<ReservationBatcher>();
