@@ -24,9 +24,6 @@ public sealed record ShipmentView(string Carrier, string TrackingNumber, DateTim
 /// <summary>The backer's order: its reference and, once it left, its shipment.</summary>
 public sealed record OrderTracking(string Reference, ShipmentView? Shipment);
 
-/// <summary>Orders of one destination country, and how many of them shipped.</summary>
-public sealed record CountryShipments(string Country, int Orders, int Shipped);
-
 /// <summary>
 /// Shipments of orders, on PostgreSQL. No grain owns a shipment: each one is a single row per order, and the upload's
 /// transaction locks the orders it names, which is all the serialising two uploads at once need.
@@ -104,19 +101,6 @@ public sealed class ShipmentStore(NpgsqlDataSource dataSource)
             ? null
             : new OrderTracking(BatchRows.Reference(row.Number),
                 row.TrackingNumber is null ? null : new ShipmentView(row.Carrier!, row.TrackingNumber, row.ShippedAt!.Value));
-    }
-
-    /// <summary>Orders and shipped orders of a campaign per destination country, for the team's fulfilment pipeline.</summary>
-    public async Task<IReadOnlyList<CountryShipments>> ShippedByCountryAsync(string campaignId)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var rows = await connection.QueryAsync<CountryShipments>("""
-            SELECT o.country AS Country, count(*)::int AS Orders, count(s.order_id)::int AS Shipped
-              FROM orders o LEFT JOIN shipments s ON s.order_id = o.id
-             WHERE o.campaign_id = @campaignId
-             GROUP BY o.country ORDER BY o.country
-            """, new { campaignId });
-        return rows.ToList();
     }
 
     /// <summary>A carrier's name is compared without case ("DHL" and "dhl" are one carrier); tracking numbers come normalized.</summary>

@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using Crowdfund.Testing;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Crowdfund.Host.Tests.Partners;
 
@@ -204,8 +203,10 @@ public sealed class FactoryTests : MoneyHostFixture
         Assert.That((await Http.JsonAsync(again)).GetProperty("unchanged").GetInt32(), Is.EqualTo(3), "the same upload again changes nothing");
         Assert.That(await ShippedMessagesAsync(backers.Select(b => b.Id).ToArray()), Has.Count.EqualTo(3));
 
-        var store = Money.Services.GetRequiredService<Infrastructure.Factory.ShipmentStore>();
-        Assert.That(await store.ShippedByCountryAsync(slug), Is.EqualTo(new[] { new Infrastructure.Factory.CountryShipments("FR", 4, 3) }));
+        using var team = Money.Team();
+        var pipeline = (await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment"))).GetProperty("countries")[0];
+        Assert.That((pipeline.GetProperty("country").GetString(), pipeline.GetProperty("orders").GetInt32(), pipeline.GetProperty("shipped").GetInt32()),
+            Is.EqualTo(("FR", 4, 3)), "the team's pipeline counts the shipped orders of each country");
     }
 
     [Test]
