@@ -1,5 +1,6 @@
 using Crowdfund.Domain;
 using Crowdfund.Domain.Rules;
+using Crowdfund.Grains.Fulfilment;
 using Crowdfund.Grains.Outbox;
 using Crowdfund.Grains.Pledges;
 using Crowdfund.Grains.Tiers;
@@ -38,7 +39,10 @@ public sealed partial class CampaignGrain(
         await RefreshAsync();
         var now = clock.GetUtcNow();
         velocity.Seed(now, figures.ConfirmedUnits, await pledges.ConfirmedUnitsSinceAsync(Id, now.AddHours(-1)));
-        if (record.Status == CampaignStatus.Live) await EnsureTickAsync();
+        if (record.Status != CampaignStatus.Live) return;
+        await EnsureTickAsync();
+        // Again, in case the silo that recorded the notice went down before the forecast grain started.
+        await FollowForecastsAsync();
     }
 
     public async Task<CampaignCommandResult> CreateAsync(CampaignDefinition definition)
@@ -214,16 +218,27 @@ public sealed partial class CampaignGrain(
             OutboxMessage? message = null;
             if (kind == Threshold.ManufacturingConfirmed)
             {
+                var forecast = ForecastFigures.Of(record.Tiers, figures.Tiers.SelectMany(t =>
+                    t.ConfirmedUnitsByCountry.Select(c => (t.TierId, c.Key, c.Value))));
                 var data = new ManufacturingConfirmedV1(Id, definition.Product, definition.GoalUnits, confirmed,
-                    figures.ConfirmedUnitsByCountry(), definition.Deadline);
+                    figures.ConfirmedUnitsByCountry(), definition.Deadline, forecast);
                 message = OutboxMessage.Of(new OutgoingMessage<ManufacturingConfirmedV1>(ManufacturingConfirmedV1.Type,
-                    ManufacturingConfirmedV1.Version, $"{Id}:{kind}", now, data));
+                    ManufacturingConfirmedV1.Version, ManufacturingConfirmedV1.IdOf(Id), now, data));
             }
             var added = await campaigns.RecordEventAsync(Id, new CampaignEvent(kind, now, confirmed), message);
             if (added && message is not null) LogManufacturingConfirmed(logger, Id, confirmed);
             recorded |= added;
         }
-        if (recorded) await ReloadAsync();
+        if (!recorded) return;
+        await ReloadAsync();
+        await FollowForecastsAsync();
+    }
+
+    /// <summary>After the production-go notice, the forecast grain takes over what the partner hears next.</summary>
+    private async Task FollowForecastsAsync()
+    {
+        if (HasEvent(Threshold.ManufacturingConfirmed))
+            await GrainFactory.GetGrain<IPartnerForecastGrain>(Id).StartAsync();
     }
 
     private bool HasEvent(string kind) => record!.Events.Any(e => e.Kind == kind);

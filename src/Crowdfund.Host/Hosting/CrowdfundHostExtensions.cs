@@ -70,7 +70,7 @@ public static class CrowdfundHostExtensions
         services.AddHostedService(provider => provider.GetRequiredService<PaymentSetupQueue>());
         // After the migrations: the outbox dispatcher reads the tables from its start.
         services.AddBackerMessages().AddBackerLinks();
-        services.AddPartnerWebhooks(ManufacturingConfirmedV1.Type);
+        services.AddPartnerWebhooks(ManufacturingConfirmedV1.Type, ForecastUpdatedV1.Type, FinalQuantitiesV1.Type);
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         return builder;
     }

@@ -4,7 +4,9 @@ using Crowdfund.Grains.Campaigns;
 using Crowdfund.Grains.Payments;
 using Crowdfund.Grains.Pledges;
 using Crowdfund.Grains.Tiers;
+using Crowdfund.Grains.Fulfilment;
 using Crowdfund.Infrastructure.Campaigns;
+using Crowdfund.Infrastructure.Fulfilment;
 using Crowdfund.Infrastructure.Partners;
 using Crowdfund.Infrastructure.Payments;
 using Crowdfund.Infrastructure.Pledges;
@@ -34,6 +36,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<ICollectionStore, CollectionStore>();
         services.AddSingleton<ReconciliationStore>();
         services.AddSingleton<PartnerStore>();
+        services.AddSingleton<IPartnerForecastStore, PartnerForecastStore>();
         services.AddSingleton<PledgePathStats>();
         services.AddSingleton<IPledgeWriter>(provider => new PledgeWriter(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<ILogger<PledgeWriter>>(),
