@@ -29,6 +29,7 @@ public sealed partial class CampaignGrain(
     private readonly CampaignFigures figures = new();
     private readonly Velocity velocity = new();
     private CampaignRecord? record;
+    private bool forecastsFollowed;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -39,10 +40,7 @@ public sealed partial class CampaignGrain(
         await RefreshAsync();
         var now = clock.GetUtcNow();
         velocity.Seed(now, figures.ConfirmedUnits, await pledges.ConfirmedUnitsSinceAsync(Id, now.AddHours(-1)));
-        if (record.Status != CampaignStatus.Live) return;
-        await EnsureTickAsync();
-        // Again, in case the silo that recorded the notice went down before the forecast grain started.
-        await FollowForecastsAsync();
+        if (record.Status == CampaignStatus.Live) await EnsureTickAsync();
     }
 
     public async Task<CampaignCommandResult> CreateAsync(CampaignDefinition definition)
@@ -204,6 +202,7 @@ public sealed partial class CampaignGrain(
         // The tick also wakes every tier, so that holds left by a silo that went away expire on time.
         await Task.WhenAll(record!.Tiers.Select(t => Tier(t.Id).ExpireDueAsync()));
         await RefreshAsync();
+        await FollowForecastsAsync();
     }
 
     private async Task RecordThresholdsAsync()
@@ -234,11 +233,23 @@ public sealed partial class CampaignGrain(
         await FollowForecastsAsync();
     }
 
-    /// <summary>After the production-go notice, the forecast grain takes over what the partner hears next.</summary>
+    /// <summary>
+    /// After the production-go notice, the forecast grain takes over what the partner hears next. The notice is
+    /// committed already, so a failure here must not fail the tier's report that crossed the threshold: the next tick
+    /// starts it instead, also after the silo was lost in between (the tick's reminder brings the campaign back).
+    /// </summary>
     private async Task FollowForecastsAsync()
     {
-        if (HasEvent(Threshold.ManufacturingConfirmed))
+        if (forecastsFollowed || !HasEvent(Threshold.ManufacturingConfirmed)) return;
+        try
+        {
             await GrainFactory.GetGrain<IPartnerForecastGrain>(Id).StartAsync();
+            forecastsFollowed = true;
+        }
+        catch (Exception e)
+        {
+            LogForecastsNotStarted(logger, e, Id);
+        }
     }
 
     private bool HasEvent(string kind) => record!.Events.Any(e => e.Kind == kind);
@@ -269,6 +280,9 @@ public sealed partial class CampaignGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId} ended {Status} with {Units} confirmed units")]
     private static partial void LogEnded(ILogger logger, string campaignId, CampaignStatus status, int units);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Campaign {CampaignId}: the partner's forecasts did not start; the next tick tries again")]
+    private static partial void LogForecastsNotStarted(ILogger logger, Exception exception, string campaignId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId} reached its goal with {Units} confirmed units: manufacturing confirmed")]
     private static partial void LogManufacturingConfirmed(ILogger logger, string campaignId, int units);
