@@ -85,15 +85,18 @@ internal sealed class MoneyHost : IAsyncDisposable
         return client;
     }
 
-    /// <summary>A live campaign whose deadline is a day away on the host's clock, with a small goal.</summary>
-    public async Task<string> LaunchAsync(string prefix, int goalUnits)
+    /// <summary>
+    /// A live campaign whose deadline is a day away on the host's clock (or <paramref name="runsFor"/>), with a small
+    /// goal: a numbered limited edition, and two tiers of the manufacturer's RETRO-PHONE, one phone or a duo pack of two.
+    /// </summary>
+    public async Task<string> LaunchAsync(string prefix, int goalUnits, TimeSpan? runsFor = null)
     {
         using var team = Team();
         var slug = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
         var created = await team.PostAsJsonAsync("/team/v1/campaigns", new
         {
             slug, title = "Retro phone", product = "Cordless retro landline", goalUnits,
-            deadline = Clock.GetUtcNow().AddDays(1),
+            deadline = Clock.GetUtcNow() + (runsFor ?? TimeSpan.FromDays(1)),
             countries = new object[]
             {
                 new { country = "FR", currency = "EUR", taxRateBasisPoints = 2000, pricesIncludeTax = true },
@@ -115,7 +118,12 @@ internal sealed class MoneyHost : IAsyncDisposable
             ("standard", new
             {
                 name = "Standard", prices = new { EUR = 9900, USD = 10900, CAD = 14900 }, shipsTo = everywhere.Keys,
-                shipping = everywhere, estimatedDelivery = "2027-10",
+                shipping = everywhere, estimatedDelivery = "2027-10", sku = "RETRO-PHONE",
+            }),
+            ("duo", new
+            {
+                name = "Duo pack", prices = new { EUR = 18900, USD = 20900, CAD = 27900 }, unitsPerReward = 2,
+                shipsTo = everywhere.Keys, shipping = everywhere, estimatedDelivery = "2027-10", sku = "RETRO-PHONE",
             }),
         })
         {

@@ -73,7 +73,7 @@ public static class CrowdfundHostExtensions
         // After the migrations: the outbox dispatcher reads the tables from its start.
         services.AddBackerMessages().AddBackerLinks();
         services.AddSingleton<IPartnerTopic, BatchTopic>();
-        services.AddPartnerWebhooks(ManufacturingConfirmedV1.Type, OrderBatchV1.Type);
+        services.AddPartnerWebhooks(ManufacturingConfirmedV1.Type, ForecastUpdatedV1.Type, FinalQuantitiesV1.Type, OrderBatchV1.Type);
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         return builder;
     }
