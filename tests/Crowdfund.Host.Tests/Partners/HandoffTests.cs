@@ -90,7 +90,7 @@ public sealed class HandoffTests
         Assert.That(correctedOrder.GetProperty("shippingAddress").GetProperty("line1").GetString(), Is.EqualTo("5, avenue Foch"));
         var fr1 = pushed[$"{slug}-fr-0001"];
         Assert.That(fr1.GetProperty("orderCount").GetInt32(), Is.EqualTo(2));
-        Assert.That(fr1.GetProperty("skuUnits").GetProperty("STANDARD").GetInt32(), Is.EqualTo(2));
+        Assert.That(fr1.GetProperty("skuUnits").GetProperty("RETRO-PHONE").GetInt32(), Is.EqualTo(2));
         Assert.That(fr1.GetProperty("partnerId").GetString(), Is.EqualTo(partner.Id));
 
         // Pulled: the same orders and totals as JSON and as CSV.
