@@ -1,12 +1,11 @@
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Crowdfund.Messages;
 using Crowdfund.Messages.Outgoing;
+using Crowdfund.Tests.Readme;
 
 namespace Crowdfund.Abstractions.Tests;
 
 /// <summary>The partner builds against the JSON the README shows; the code must produce exactly that.</summary>
-public sealed partial class OutgoingMessageTests
+public sealed class OutgoingMessageTests
 {
     [Test]
     public void Manufacturing_confirmed_is_the_documented_json()
@@ -62,22 +61,6 @@ public sealed partial class OutgoingMessageTests
         Assert.That(CampaignEndedV1.TypeOf(CampaignStatus.Failed), Is.EqualTo("campaign.failed"));
     }
 
-    private static void AssertDocumented(string produced, string type)
-    {
-        var documented = ReadmeExamples().Single(e => e["type"]!.GetValue<string>() == type);
-        Assert.That(JsonNode.DeepEquals(JsonNode.Parse(produced), documented), Is.True,
-            $"produced:\n{produced}\ndocumented:\n{documented}");
-    }
-
-    private static IEnumerable<JsonNode> ReadmeExamples()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "README.md"))) directory = directory.Parent;
-        var readme = File.ReadAllText(Path.Combine(directory!.FullName, "README.md"));
-        return JsonBlock().Matches(readme).Select(m => JsonNode.Parse(m.Groups[1].Value)!)
-            .Where(node => node is JsonObject o && o.ContainsKey("type") && o.ContainsKey("data"));
-    }
-
-    [GeneratedRegex(@"```json\n(.*?)\n```", RegexOptions.Singleline)]
-    private static partial Regex JsonBlock();
+    private static void AssertDocumented(string produced, string type) =>
+        Assert.That(Readme.MatchesExample(produced, type), Is.True, $"produced:\n{produced}\ndocumented:\n{Readme.Example(type)}");
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using Crowdfund.Infrastructure.Partners;
 using Crowdfund.Testing;
+using Crowdfund.Tests.Readme;
 
 namespace Crowdfund.Host.Tests.Partners;
 
@@ -16,7 +17,7 @@ public sealed class PartnerSignatureTests
     {
         var at = DateTimeOffset.FromUnixTimeSeconds(1796117400);
         Assert.That(PartnerSignature.Sign(Secret, at, Encoding.UTF8.GetBytes(Body)), Is.EqualTo(Signed));
-        Assert.That(File.ReadAllText(Readme()), Does.Contain(Signed.Split(',')[1]).And.Contain(Secret).And.Contain(Body));
+        Assert.That(Readme.Text, Does.Contain(Signed.Split(',')[1]).And.Contain(Secret).And.Contain(Body));
 
         Assert.That(PartnerReceiver.Verifies(Signed, Encoding.UTF8.GetBytes(Body), Secret, at.AddMinutes(4)), Is.True);
         Assert.That(PartnerReceiver.Verifies(Signed, Encoding.UTF8.GetBytes(Body), Secret, at.AddMinutes(6)), Is.False, "stale");
@@ -24,10 +25,4 @@ public sealed class PartnerSignatureTests
         Assert.That(PartnerReceiver.Verifies(Signed, Encoding.UTF8.GetBytes(Body), Secret + "x", at), Is.False, "another secret");
     }
 
-    private static string Readme()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "README.md"))) directory = directory.Parent;
-        return Path.Combine(directory.FullName, "README.md");
-    }
 }
