@@ -179,10 +179,13 @@ internal sealed class MoneyHost : IAsyncDisposable
         return view;
     }
 
+    /// <summary>The pledge as its backer reads it (200, or the test fails with the answer).</summary>
     public async Task<JsonElement> PledgeViewAsync(Backer backer)
     {
         using var client = Client();
-        return await Http.JsonAsync(await client.SendAsync(Http.WithToken(HttpMethod.Get, $"/v1/pledges/{backer.Id}", backer.Token)));
+        var response = await client.SendAsync(Http.WithToken(HttpMethod.Get, $"/v1/pledges/{backer.Id}", backer.Token));
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return await Http.JsonAsync(response);
     }
 
     public async Task<JsonElement> PaymentAsync(Backer backer)

@@ -21,8 +21,12 @@ public sealed record ShipmentOutcome(IReadOnlyList<RefusedLine> Refused, int Rec
 /// <summary>An order's shipment as its backer sees it.</summary>
 public sealed record ShipmentView(string Carrier, string TrackingNumber, DateTimeOffset ShippedAt);
 
-/// <summary>The backer's order: its reference and, once it left, its shipment.</summary>
-public sealed record OrderTracking(string Reference, ShipmentView? Shipment);
+/// <summary>
+/// The backer's order: its reference, when its batch reached the factory and when the factory acknowledged it, and,
+/// once it left, its shipment.
+/// </summary>
+public sealed record OrderTracking(string Reference, DateTimeOffset? SentToFactoryAt, DateTimeOffset? AcknowledgedByFactoryAt,
+    ShipmentView? Shipment);
 
 /// <summary>
 /// Shipments of orders, on PostgreSQL. No grain owns a shipment: each one is a single row per order, and the upload's
@@ -93,13 +97,14 @@ public sealed class ShipmentStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         var row = await connection.QuerySingleOrDefaultAsync<TrackingRow>("""
-            SELECT o.number AS Number, s.carrier AS Carrier, s.tracking_number AS TrackingNumber, s.shipped_at AS ShippedAt
-              FROM orders o LEFT JOIN shipments s ON s.order_id = o.id
+            SELECT o.number AS Number, b.delivered_at AS DeliveredAt, b.acknowledged_at AS AcknowledgedAt,
+                   s.carrier AS Carrier, s.tracking_number AS TrackingNumber, s.shipped_at AS ShippedAt
+              FROM orders o JOIN order_batches b ON b.id = o.batch_id LEFT JOIN shipments s ON s.order_id = o.id
              WHERE o.id = @pledgeId
             """, new { pledgeId });
         return row is null
             ? null
-            : new OrderTracking(BatchRows.Reference(row.Number),
+            : new OrderTracking(BatchRows.Reference(row.Number), row.DeliveredAt, row.AcknowledgedAt,
                 row.TrackingNumber is null ? null : new ShipmentView(row.Carrier!, row.TrackingNumber, row.ShippedAt!.Value));
     }
 
@@ -115,5 +120,6 @@ public sealed class ShipmentStore(NpgsqlDataSource dataSource)
 
     private sealed record LockedOrder(Guid Id, long Number, string? Carrier, string? TrackingNumber);
 
-    private sealed record TrackingRow(long Number, string? Carrier, string? TrackingNumber, DateTimeOffset? ShippedAt);
+    private sealed record TrackingRow(long Number, DateTimeOffset? DeliveredAt, DateTimeOffset? AcknowledgedAt, string? Carrier,
+        string? TrackingNumber, DateTimeOffset? ShippedAt);
 }

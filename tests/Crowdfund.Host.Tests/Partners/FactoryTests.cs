@@ -38,7 +38,7 @@ public sealed class FactoryTests : MoneyHostFixture
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the same stage on the same day is not a second stage");
 
         var expected = new[] { "tooling 2026-01-10", "pre-series 2026-03-02", "mass-production 2026-03-02" };
-        var view = await ViewAsync(backer);
+        var view = await Money.PledgeViewAsync(backer);
         Assert.That(Stages(view.GetProperty("timeline")), Is.EqualTo(expected));
         Assert.That(view.GetProperty("timeline")[2].GetProperty("note").GetString(), Is.EqualTo("Line 2 running, 400 units a day."));
         Assert.That(view.GetProperty("order").ValueKind, Is.EqualTo(JsonValueKind.Null), "no order before the freeze");
@@ -83,7 +83,7 @@ public sealed class FactoryTests : MoneyHostFixture
         var other = await factory.PostAsJsonAsync($"/partner/v1/campaigns/{slug}/shipments", shipment with { trackingNumber = "6A12345678902" });
         await Http.AssertProblemAsync(other, 409, "shipment-conflict");
 
-        var order = (await ViewAsync(backer)).GetProperty("order");
+        var order = (await Money.PledgeViewAsync(backer)).GetProperty("order");
         Assert.That(order.GetProperty("reference").GetString(), Is.EqualTo(reference));
         var tracked = order.GetProperty("shipment");
         Assert.That(tracked.GetProperty("carrier").GetString(), Is.EqualTo("Colissimo"));
@@ -192,11 +192,11 @@ public sealed class FactoryTests : MoneyHostFixture
 
         for (var i = 0; i < 3; i++)
         {
-            var shipment = (await ViewAsync(backers[i])).GetProperty("order").GetProperty("shipment");
+            var shipment = (await Money.PledgeViewAsync(backers[i])).GetProperty("order").GetProperty("shipment");
             Assert.That(shipment.GetProperty("carrier").GetString(), Is.EqualTo("La Poste, Colissimo"));
             Assert.That(shipment.GetProperty("trackingNumber").GetString(), Is.EqualTo($"8R0000000000{i}"));
         }
-        Assert.That((await ViewAsync(backers[3])).GetProperty("order").GetProperty("shipment").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That((await Money.PledgeViewAsync(backers[3])).GetProperty("order").GetProperty("shipment").ValueKind, Is.EqualTo(JsonValueKind.Null));
         Assert.That(await ShippedMessagesAsync(backers.Select(b => b.Id).ToArray()), Has.Count.EqualTo(3));
 
         var again = await PostCsvAsync(factory, slug, csv.ToString());
@@ -277,7 +277,7 @@ public sealed class FactoryTests : MoneyHostFixture
         foreach (var backer in backers)
         {
             await Money.StatusAsync(backer, "Collected");
-            var order = (await ViewAsync(backer)).GetProperty("order");
+            var order = (await Money.PledgeViewAsync(backer)).GetProperty("order");
             Assert.That(order.GetProperty("shipment").ValueKind, Is.EqualTo(JsonValueKind.Null), "not shipped yet");
             references[backer.Id] = order.GetProperty("reference").GetString()!;
         }
@@ -286,13 +286,6 @@ public sealed class FactoryTests : MoneyHostFixture
         return (slug, partner, backers, references);
     }
 
-    private async Task<JsonElement> ViewAsync(Backer backer)
-    {
-        using var client = Money.Client();
-        var response = await client.SendAsync(Http.WithToken(HttpMethod.Get, $"/v1/pledges/{backer.Id}", backer.Token));
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        return await Http.JsonAsync(response);
-    }
 
     private static Task<HttpResponseMessage> PostCsvAsync(HttpClient client, string slug, string csv) =>
         client.PostAsync($"/partner/v1/campaigns/{slug}/shipments", new StringContent(csv, Encoding.UTF8, "text/csv"));

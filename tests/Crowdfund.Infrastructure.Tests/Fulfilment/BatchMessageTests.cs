@@ -31,7 +31,7 @@ public sealed class BatchMessageTests
             await WriteAsync((stream, orders) => BatchDocuments.WriteJsonAsync(stream, header, orders, default)))!.AsObject();
 
         Assert.That((pulled["status"]!.GetValue<string>(), pulled["deliveredAt"]!.GetValue<DateTimeOffset>(), pulled["acknowledgedAt"]),
-            Is.EqualTo(("delivered", delivered, (JsonNode?)null)));
+            Is.EqualTo(("Delivered", delivered, (JsonNode?)null)));
         foreach (var name in new[] { "status", "deliveredAt", "acknowledgedAt" }) pulled.Remove(name);
         Assert.That(JsonNode.DeepEquals(pulled, Readme.Example(OrderBatchV1.Type)["data"]), Is.True,
             "the rest is the webhook's data");
