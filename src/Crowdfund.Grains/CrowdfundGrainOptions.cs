@@ -41,6 +41,12 @@ public sealed class CrowdfundGrainOptions
     /// <summary>A charge whose answer was lost longer ago than this is looked up at the provider before it is tried again
     /// under its key: the provider forgets idempotency keys after 24 hours.</summary>
     public TimeSpan ChargeLookupAfter { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// The least time between two forecasts to the partner while the campaign is live (the production-go notice counts
+    /// as the first); an update goes only when the figures changed.
+    /// </summary>
+    public TimeSpan ForecastInterval { get; set; } = TimeSpan.FromHours(24);
 }
 
 /// <summary>

@@ -13,87 +13,78 @@ namespace Crowdfund.Host.Tests;
 /// total, failures fixed by the backer or dropped, a failed campaign charging nobody, refunds and disputes, and the
 /// ledger agreeing with the provider afterwards.
 /// </summary>
-[NonParallelizable]
-public sealed class CollectionTests
+public sealed class CollectionTests : MoneyHostFixture
 {
-    private MoneyHost host = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => host = await MoneyHost.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await host.DisposeAsync();
-
     [Test]
     public async Task Every_confirmed_pledge_in_the_five_countries_is_charged_once_for_its_stored_total_in_its_own_currency()
     {
-        var slug = await host.LaunchAsync("collect", goalUnits: 5);
+        var slug = await Money.LaunchAsync("collect", goalUnits: 5);
         var backers = new List<Backer>();
-        foreach (var country in new[] { "FR", "DE", "ES", "US", "CA" }) backers.Add(await host.PledgeAsync(slug, country));
+        foreach (var country in new[] { "FR", "DE", "ES", "US", "CA" }) backers.Add(await Money.PledgeAsync(slug, country));
         Assert.That(backers.Select(b => b.Currency).Distinct(), Is.EquivalentTo(new[] { "EUR", "USD", "CAD" }));
 
-        await host.EndAsync(slug);
-        var run = await host.CollectionAsync(slug);
+        await Money.EndAsync(slug);
+        var run = await Money.CollectionAsync(slug);
 
         Assert.That(run.GetProperty("pledges").GetProperty("Collected").GetInt32(), Is.EqualTo(5));
         Assert.That(run.GetProperty("collectedUnits").GetInt32(), Is.EqualTo(5));
         foreach (var backer in backers)
         {
-            await host.StatusAsync(backer, "Collected");
+            await Money.StatusAsync(backer, "Collected");
             var charges = ChargesOf(backer);
             Assert.That(charges.Select(c => (c.Status, c.Amount, c.Currency)),
                 Is.EqualTo(new[] { ("succeeded", backer.Total, backer.Currency.ToLowerInvariant()) }), $"the charges of {backer.Id}");
-            Assert.That((await host.PaymentAsync(backer)).GetProperty("payment").GetProperty("collected").GetInt64(), Is.EqualTo(backer.Total));
+            Assert.That((await Money.PaymentAsync(backer)).GetProperty("payment").GetProperty("collected").GetInt64(), Is.EqualTo(backer.Total));
         }
         await AssertToldOnceAsync(backers[0], "CampaignSucceeded", "PaymentCollected");
         // Each backer is told in their country's language (no locale was asked for).
         var received = new[] { "Paiement reçu pour", "Zahlung für", "Pago recibido para", "Payment received for", "Payment received for" };
-        for (var i = 0; i < backers.Count; i++) await host.MailedOnceAsync(backers[i], received[i]);
+        for (var i = 0; i < backers.Count; i++) await Money.MailedOnceAsync(backers[i], received[i]);
         await AssertReconciledAsync(slug);
     }
 
     [Test]
     public async Task A_declined_charge_is_fixed_with_a_new_card_and_collected()
     {
-        var slug = await host.LaunchAsync("decline", goalUnits: 1);
-        var backer = await host.PledgeAsync(slug, "DE", card: "pm_card_chargeCustomerFail");
+        var slug = await Money.LaunchAsync("decline", goalUnits: 1);
+        var backer = await Money.PledgeAsync(slug, "DE", card: "pm_card_chargeCustomerFail");
 
-        await host.EndAsync(slug);
-        await host.StatusAsync(backer, "PaymentFailed");
-        var failed = (await host.PaymentAsync(backer)).GetProperty("payment");
+        await Money.EndAsync(slug);
+        await Money.StatusAsync(backer, "PaymentFailed");
+        var failed = (await Money.PaymentAsync(backer)).GetProperty("payment");
         Assert.That(failed.GetProperty("declineCode").GetString(), Is.EqualTo("generic_decline"));
-        Assert.That(failed.GetProperty("fixBy").GetDateTimeOffset(), Is.EqualTo(host.Clock.GetUtcNow().AddDays(7)).Within(TimeSpan.FromMinutes(1)));
+        Assert.That(failed.GetProperty("fixBy").GetDateTimeOffset(), Is.EqualTo(Money.Clock.GetUtcNow().AddDays(7)).Within(TimeSpan.FromMinutes(1)));
         // The backer learns it by mail, in German, with the link to their pledge.
-        var mail = await host.MailedOnceAsync(backer, "Handlungsbedarf: Ihre Zahlung für");
+        var mail = await Money.MailedOnceAsync(backer, "Handlungsbedarf: Ihre Zahlung für");
         Assert.That(mail.TextBody, Does.Contain($"/pledges/{backer.Id}?token={Uri.EscapeDataString(backer.Token)}"));
 
-        using var client = host.Client();
-        var (status, answer) = await Http.SaveCardAsync(client, backer.Id, backer.Token, "pm_card_visa", host.Emulator.BaseUrl);
+        using var client = Money.Client();
+        var (status, answer) = await Http.SaveCardAsync(client, backer.Id, backer.Token, "pm_card_visa", Money.Emulator.BaseUrl);
         Assert.That((int)status, Is.EqualTo(200), answer.ToString());
-        await host.StatusAsync(backer, "Collected");
+        await Money.StatusAsync(backer, "Collected");
 
         Assert.That(ChargesOf(backer).Select(c => (c.Status, c.Amount)),
             Is.EqualTo(new[] { ("failed", backer.Total), ("succeeded", backer.Total) }));
         await AssertToldOnceAsync(backer, "PaymentFailed", "PaymentCollected");
-        await host.MailedOnceAsync(backer, "Zahlung für Retro phone erhalten");
+        await Money.MailedOnceAsync(backer, "Zahlung für Retro phone erhalten");
         await AssertReconciledAsync(slug);
     }
 
     [Test]
     public async Task A_charge_the_bank_wants_authenticated_is_completed_by_the_backer_and_collected()
     {
-        var slug = await host.LaunchAsync("sca", goalUnits: 1);
-        var backer = await host.PledgeAsync(slug, "FR", card: "pm_card_authenticationRequired");
+        var slug = await Money.LaunchAsync("sca", goalUnits: 1);
+        var backer = await Money.PledgeAsync(slug, "FR", card: "pm_card_authenticationRequired");
 
-        await host.EndAsync(slug);
-        await host.StatusAsync(backer, "ActionRequired");
-        await host.MailedOnceAsync(backer, "Action requise : confirmez votre paiement");
-        var payment = await host.PaymentAsync(backer);
+        await Money.EndAsync(slug);
+        await Money.StatusAsync(backer, "ActionRequired");
+        await Money.MailedOnceAsync(backer, "Action requise : confirmez votre paiement");
+        var payment = await Money.PaymentAsync(backer);
         var action = payment.GetProperty("payment").GetProperty("action");
         var intent = action.GetProperty("paymentIntentId").GetString()!;
 
         // What Stripe.js does on the backer's page: confirm the payment on-session with the saved card, then 3-D Secure.
-        using var browser = new HttpClient { BaseAddress = new Uri(host.Emulator.BaseUrl) };
+        using var browser = new HttpClient { BaseAddress = new Uri(Money.Emulator.BaseUrl) };
         var confirmed = await browser.PostAsync($"/v1/payment_intents/{intent}/confirm", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["key"] = payment.GetProperty("publishableKey").GetString()!,
@@ -101,9 +92,9 @@ public sealed class CollectionTests
             ["payment_method"] = action.GetProperty("paymentMethodId").GetString()!,
         }));
         Assert.That((await Http.JsonAsync(confirmed)).GetProperty("status").GetString(), Is.EqualTo("requires_action"));
-        Assert.That(host.Emulator.CompleteAuthentication(intent), Is.True);
+        Assert.That(Money.Emulator.CompleteAuthentication(intent), Is.True);
 
-        await host.StatusAsync(backer, "Collected");
+        await Money.StatusAsync(backer, "Collected");
         Assert.That(ChargesOf(backer).Count(c => c.Status == "succeeded"), Is.EqualTo(1));
         await AssertToldOnceAsync(backer, "ActionRequired", "PaymentCollected");
         await AssertReconciledAsync(slug);
@@ -113,27 +104,27 @@ public sealed class CollectionTests
     public async Task A_pledge_not_fixed_within_the_window_is_dropped_its_rewards_released_and_editions_numbered_without_gap()
     {
         // The goal is met at the end (four units), and missed once the unpaid pledge's two are dropped.
-        var slug = await host.LaunchAsync("drop", goalUnits: 4);
-        var first = await host.PledgeAsync(slug, "FR", tierId: "early");
-        var unpaid = await host.PledgeAsync(slug, "ES", card: "pm_card_chargeCustomerFail", tierId: "early", quantity: 2);
-        var last = await host.PledgeAsync(slug, "US", tierId: "early");
+        var slug = await Money.LaunchAsync("drop", goalUnits: 4);
+        var first = await Money.PledgeAsync(slug, "FR", tierId: "early");
+        var unpaid = await Money.PledgeAsync(slug, "ES", card: "pm_card_chargeCustomerFail", tierId: "early", quantity: 2);
+        var last = await Money.PledgeAsync(slug, "US", tierId: "early");
 
-        await host.EndAsync(slug);
-        await host.StatusAsync(unpaid, "PaymentFailed");
-        var waiting = await host.CollectionAsync(slug, "Running");
+        await Money.EndAsync(slug);
+        await Money.StatusAsync(unpaid, "PaymentFailed");
+        var waiting = await Money.CollectionAsync(slug, "Running");
         Assert.That(waiting.GetProperty("pledges").GetProperty("PaymentFailed").GetInt32(), Is.EqualTo(1));
 
         // Two retries fall in the window (every 48 hours), then the window closes.
-        host.Clock.Advance(TimeSpan.FromDays(8));
-        await host.Grains.GetGrain<ICollectionGrain>(slug).WakeAsync();
-        await host.StatusAsync(unpaid, "Dropped");
-        var run = await host.CollectionAsync(slug);
+        Money.Clock.Advance(TimeSpan.FromDays(8));
+        await Money.Grains.GetGrain<ICollectionGrain>(slug).WakeAsync();
+        await Money.StatusAsync(unpaid, "Dropped");
+        var run = await Money.CollectionAsync(slug);
 
         Assert.That(run.GetProperty("collectedUnits").GetInt32(), Is.EqualTo(2));
         Assert.That(run.GetProperty("belowGoal").GetBoolean(), Is.True);
         Assert.That(run.GetProperty("byCountry").EnumerateArray().Select(c => (c.GetProperty("key").GetString(), c.GetProperty("droppedUnits").GetInt32()))
             .Where(c => c.Item2 > 0), Is.EqualTo(new[] { ("ES", 2) }));
-        using var team = host.Team();
+        using var team = Money.Team();
         var editions = await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/tiers/early/editions"));
         var numbers = editions.EnumerateArray().ToDictionary(e => e.GetProperty("pledgeId").GetString()!,
             e => (e.GetProperty("firstNumber").GetInt32(), e.GetProperty("lastNumber").GetInt32()));
@@ -150,19 +141,19 @@ public sealed class CollectionTests
     [Test]
     public async Task A_failed_campaign_charges_nobody_lets_every_card_go_and_tells_every_backer()
     {
-        var slug = await host.LaunchAsync("fail", goalUnits: 500);
-        var backer = await host.PledgeAsync(slug, "FR");
-        var other = await host.PledgeAsync(slug, "CA");
+        var slug = await Money.LaunchAsync("fail", goalUnits: 500);
+        var backer = await Money.PledgeAsync(slug, "FR");
+        var other = await Money.PledgeAsync(slug, "CA");
         // A replaced card is let go too.
-        using (var client = host.Client())
-            Assert.That((int)(await Http.SaveCardAsync(client, other.Id, other.Token, "pm_card_mastercard", host.Emulator.BaseUrl)).Status, Is.EqualTo(200));
+        using (var client = Money.Client())
+            Assert.That((int)(await Http.SaveCardAsync(client, other.Id, other.Token, "pm_card_mastercard", Money.Emulator.BaseUrl)).Status, Is.EqualTo(200));
 
-        await host.EndAsync(slug);
-        await host.CollectionAsync(slug);
+        await Money.EndAsync(slug);
+        await Money.CollectionAsync(slug);
 
         foreach (var pledge in new[] { backer, other })
         {
-            await host.StatusAsync(pledge, "Released");
+            await Money.StatusAsync(pledge, "Released");
             Assert.That(ChargesOf(pledge), Is.Empty);
             await AssertToldOnceAsync(pledge, "CampaignFailed");
         }
@@ -171,7 +162,7 @@ public sealed class CollectionTests
             "SELECT DISTINCT payment_method_id FROM payment_setups WHERE pledge_id = ANY(@ids) AND status = 'Succeeded'",
             new { ids = new[] { Guid.Parse(backer.Id), Guid.Parse(other.Id) } })).ToList();
         Assert.That(cards, Has.Count.EqualTo(3));
-        var stripe = new Stripe.StripeClient(host.Emulator.SecretKey, apiBase: host.Emulator.BaseUrl);
+        var stripe = new Stripe.StripeClient(Money.Emulator.SecretKey, apiBase: Money.Emulator.BaseUrl);
         foreach (var card in cards)
             Assert.That((await stripe.V1.PaymentMethods.GetAsync(card)).CustomerId, Is.Null, $"{card} is detached");
         await AssertReconciledAsync(slug);
@@ -180,11 +171,11 @@ public sealed class CollectionTests
     [Test]
     public async Task The_team_refunds_in_part_then_the_rest_never_more_than_collected_and_a_repeated_request_is_one_refund()
     {
-        var slug = await host.LaunchAsync("refund", goalUnits: 1);
-        var backer = await host.PledgeAsync(slug, "US");
-        await host.EndAsync(slug);
-        await host.StatusAsync(backer, "Collected");
-        using var team = host.Team();
+        var slug = await Money.LaunchAsync("refund", goalUnits: 1);
+        var backer = await Money.PledgeAsync(slug, "US");
+        await Money.EndAsync(slug);
+        await Money.StatusAsync(backer, "Collected");
+        using var team = Money.Team();
 
         var tooMuch = await RefundAsync(team, backer, "too-much", backer.Total + 1);
         await Http.AssertProblemAsync(tooMuch, 422, "refund-exceeds-collected");
@@ -199,11 +190,11 @@ public sealed class CollectionTests
         Assert.That(rest.GetProperty("pledgeStatus").GetString(), Is.EqualTo("Refunded"));
         await Http.AssertProblemAsync(await RefundAsync(team, backer, "more", 1), 409, "refund-not-allowed");
 
-        Assert.That(host.Emulator.Refunds().Where(r => ChargesOf(backer).Any(c => c.Id == r.ChargeId)).Select(r => r.Amount),
+        Assert.That(Money.Emulator.Refunds().Where(r => ChargesOf(backer).Any(c => c.Id == r.ChargeId)).Select(r => r.Amount),
             Is.EqualTo(new[] { 1000L, backer.Total - 1000 }));
         // The provider's charge.refunded events come later and change nothing.
         await Task.Delay(500);
-        Assert.That((await host.PaymentAsync(backer)).GetProperty("payment").GetProperty("refunded").GetInt64(), Is.EqualTo(backer.Total));
+        Assert.That((await Money.PaymentAsync(backer)).GetProperty("payment").GetProperty("refunded").GetInt64(), Is.EqualTo(backer.Total));
         await AssertToldOnceAsync(backer, "Refunded", "Refunded");
         await AssertReconciledAsync(slug);
     }
@@ -211,45 +202,45 @@ public sealed class CollectionTests
     [Test]
     public async Task A_dispute_marks_the_pledge_and_a_won_dispute_puts_it_back_to_collected()
     {
-        var slug = await host.LaunchAsync("dispute", goalUnits: 1);
-        var backer = await host.PledgeAsync(slug, "ES", card: "pm_card_createDispute");
-        await host.EndAsync(slug);
-        await host.StatusAsync(backer, "Disputed");
+        var slug = await Money.LaunchAsync("dispute", goalUnits: 1);
+        var backer = await Money.PledgeAsync(slug, "ES", card: "pm_card_createDispute");
+        await Money.EndAsync(slug);
+        await Money.StatusAsync(backer, "Disputed");
 
-        var dispute = host.Emulator.Disputes().Single(d => ChargesOf(backer).Any(c => c.Id == d.ChargeId));
-        using (var team = host.Team())
+        var dispute = Money.Emulator.Disputes().Single(d => ChargesOf(backer).Any(c => c.Id == d.ChargeId));
+        using (var team = Money.Team())
             await Http.AssertProblemAsync(await RefundAsync(team, backer, "during-dispute", null), 409, "refund-not-allowed");
-        host.Emulator.CloseDispute(dispute.Id, won: true);
-        await host.StatusAsync(backer, "Collected");
+        Money.Emulator.CloseDispute(dispute.Id, won: true);
+        await Money.StatusAsync(backer, "Collected");
         await AssertReconciledAsync(slug);
     }
 
     [Test]
     public async Task The_team_pauses_and_resumes_the_run_and_the_charge_in_flight_still_settles_once()
     {
-        var slug = await host.LaunchAsync("pause", goalUnits: 1);
-        var backer = await host.PledgeAsync(slug, "FR");
-        using var team = host.Team();
+        var slug = await Money.LaunchAsync("pause", goalUnits: 1);
+        var backer = await Money.PledgeAsync(slug, "FR");
+        using var team = Money.Team();
         await Http.AssertProblemAsync(await team.PostAsync($"/team/v1/campaigns/{slug}/collection/pause", null), 404, "collection-not-found");
         // The provider answers slowly, so that the pause lands while the charge is in flight.
-        host.Emulator.Faults = new FaultOptions { SlowRate = 1, SlowDelay = TimeSpan.FromSeconds(2) };
+        Money.Emulator.Faults = new FaultOptions { SlowRate = 1, SlowDelay = TimeSpan.FromSeconds(2) };
         try
         {
-            await host.EndAsync(slug);
+            await Money.EndAsync(slug);
             var paused = await Http.JsonAsync(await team.PostAsync($"/team/v1/campaigns/{slug}/collection/pause", null));
             Assert.That(paused.GetProperty("status").GetString(), Is.EqualTo("Paused"));
-            await host.StatusAsync(backer, "Collected");
+            await Money.StatusAsync(backer, "Collected");
             Assert.That((await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/collection"))).GetProperty("status").GetString(),
                 Is.EqualTo("Paused"), "a paused run stays paused when its last charge settles");
         }
         finally
         {
-            host.Emulator.Faults = new FaultOptions();
+            Money.Emulator.Faults = new FaultOptions();
         }
         var resumed = await Http.JsonAsync(await team.PostAsync($"/team/v1/campaigns/{slug}/collection/resume", null));
         Assert.That(resumed.GetProperty("status").GetString(), Is.AnyOf("Running", "Finished"));
-        await host.CollectionAsync(slug);
-        await host.StatusAsync(backer, "Collected");
+        await Money.CollectionAsync(slug);
+        await Money.StatusAsync(backer, "Collected");
         Assert.That(ChargesOf(backer), Has.Count.EqualTo(1));
     }
 
@@ -257,18 +248,18 @@ public sealed class CollectionTests
     [TestCase(500, "Released")]
     public async Task A_finished_run_leaves_none_of_its_pledges_activated(int goalUnits, string settled)
     {
-        var slug = await host.LaunchAsync("idle", goalUnits);
+        var slug = await Money.LaunchAsync("idle", goalUnits);
         var backers = new List<Backer>();
-        foreach (var country in new[] { "FR", "US", "CA" }) backers.Add(await host.PledgeAsync(slug, country));
+        foreach (var country in new[] { "FR", "US", "CA" }) backers.Add(await Money.PledgeAsync(slug, country));
 
-        await host.EndAsync(slug);
-        var run = await host.CollectionAsync(slug);
+        await Money.EndAsync(slug);
+        var run = await Money.CollectionAsync(slug);
         Assert.That(run.GetProperty("pledges").GetProperty(settled).GetInt32(), Is.EqualTo(3));
 
         // A run reaches every pledge of its campaign once: an activation kept for Orleans' idle period afterwards would
         // hold memory for each pledge charged. Stripe's events about the charges may come a little later; they let go too.
-        var pledges = backers.Select(b => host.Grains.GetGrain<IPledgeGrain>(Guid.Parse(b.Id)).GetGrainId()).ToHashSet();
-        var management = host.Grains.GetGrain<IManagementGrain>(0);
+        var pledges = backers.Select(b => Money.Grains.GetGrain<IPledgeGrain>(Guid.Parse(b.Id)).GetGrainId()).ToHashSet();
+        var management = Money.Grains.GetGrain<IManagementGrain>(0);
         await Eventually.Until(async () => !(await management.GetActiveGrains(pledges.First().Type)).Any(pledges.Contains),
             "no pledge of the finished run is still activated");
     }
@@ -284,7 +275,7 @@ public sealed class CollectionTests
     }
 
     private List<ChargeSnapshot> ChargesOf(Backer backer) =>
-        host.Emulator.Charges().Where(c => c.Metadata.GetValueOrDefault("pledge_id") == backer.Id).ToList();
+        Money.Emulator.Charges().Where(c => c.Metadata.GetValueOrDefault("pledge_id") == backer.Id).ToList();
 
     /// <summary>Each kind of message to the backer was written once (in order of the list, a kind listed twice twice).</summary>
     private static async Task AssertToldOnceAsync(Backer backer, params string[] kinds)
@@ -301,7 +292,7 @@ public sealed class CollectionTests
 
     private async Task AssertReconciledAsync(string slug)
     {
-        using var team = host.Team();
+        using var team = Money.Team();
         var response = await team.GetAsync($"/team/v1/campaigns/{slug}/reconciliation");
         var text = await response.Content.ReadAsStringAsync();
         Assert.That((int)response.StatusCode, Is.EqualTo(200), text);

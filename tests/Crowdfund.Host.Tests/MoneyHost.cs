@@ -38,6 +38,8 @@ internal sealed class MoneyHost : IAsyncDisposable
 
     public IGrainFactory Grains => factory.Services.GetRequiredService<IGrainFactory>();
 
+    public IServiceProvider Services => factory.Services;
+
     /// <param name="configure">Settings of the test on top of these (shorter outbox backoff, smaller batches...).</param>
     public static async Task<MoneyHost> StartAsync(Action<Dictionary<string, string>>? configure = null)
     {
@@ -83,15 +85,18 @@ internal sealed class MoneyHost : IAsyncDisposable
         return client;
     }
 
-    /// <summary>A live campaign whose deadline is a day away on the host's clock, with a small goal.</summary>
-    public async Task<string> LaunchAsync(string prefix, int goalUnits)
+    /// <summary>
+    /// A live campaign whose deadline is a day away on the host's clock (or <paramref name="runsFor"/>), with a small
+    /// goal: a numbered limited edition, and two tiers of the manufacturer's RETRO-PHONE, one phone or a duo pack of two.
+    /// </summary>
+    public async Task<string> LaunchAsync(string prefix, int goalUnits, TimeSpan? runsFor = null)
     {
         using var team = Team();
         var slug = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
         var created = await team.PostAsJsonAsync("/team/v1/campaigns", new
         {
             slug, title = "Retro phone", product = "Cordless retro landline", goalUnits,
-            deadline = Clock.GetUtcNow().AddDays(1),
+            deadline = Clock.GetUtcNow() + (runsFor ?? TimeSpan.FromDays(1)),
             countries = new object[]
             {
                 new { country = "FR", currency = "EUR", taxRateBasisPoints = 2000, pricesIncludeTax = true },
@@ -113,7 +118,12 @@ internal sealed class MoneyHost : IAsyncDisposable
             ("standard", new
             {
                 name = "Standard", prices = new { EUR = 9900, USD = 10900, CAD = 14900 }, shipsTo = everywhere.Keys,
-                shipping = everywhere, estimatedDelivery = "2027-10",
+                shipping = everywhere, estimatedDelivery = "2027-10", sku = "RETRO-PHONE",
+            }),
+            ("duo", new
+            {
+                name = "Duo pack", prices = new { EUR = 18900, USD = 20900, CAD = 27900 }, unitsPerReward = 2,
+                shipsTo = everywhere.Keys, shipping = everywhere, estimatedDelivery = "2027-10", sku = "RETRO-PHONE",
             }),
         })
         {
@@ -169,10 +179,13 @@ internal sealed class MoneyHost : IAsyncDisposable
         return view;
     }
 
+    /// <summary>The pledge as its backer reads it (200, or the test fails with the answer).</summary>
     public async Task<JsonElement> PledgeViewAsync(Backer backer)
     {
         using var client = Client();
-        return await Http.JsonAsync(await client.SendAsync(Http.WithToken(HttpMethod.Get, $"/v1/pledges/{backer.Id}", backer.Token)));
+        var response = await client.SendAsync(Http.WithToken(HttpMethod.Get, $"/v1/pledges/{backer.Id}", backer.Token));
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return await Http.JsonAsync(response);
     }
 
     public async Task<JsonElement> PaymentAsync(Backer backer)
@@ -205,6 +218,24 @@ internal sealed class MoneyHost : IAsyncDisposable
         await factory.DisposeAsync();
         await Emulator.DisposeAsync();
         Mail.Dispose();
+    }
+}
+
+/// <summary>A fixture whose tests share one <see cref="MoneyHost"/>, started once; they run one at a time, as it has one clock.</summary>
+[NonParallelizable]
+public abstract class MoneyHostFixture
+{
+    private MoneyHost? host;
+
+    internal MoneyHost Money => host ?? throw new InvalidOperationException("not started");
+
+    [OneTimeSetUp]
+    public async Task StartHost() => host = await MoneyHost.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopHost()
+    {
+        if (host is not null) await host.DisposeAsync();
     }
 }
 

@@ -1,5 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Crowdfund.Messages;
+using Crowdfund.Host.Api;
+using Crowdfund.Tests.Readme;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,6 +34,20 @@ public sealed class ProtocolTests
         using var team = ApiHost.Team();
         var dashboard = await team.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/team/v1/campaigns/{slug}/dashboard"));
         Assert.That(dashboard.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public void The_readme_lists_every_problem_code_under_its_status()
+    {
+        // "| 413, 415 | `body-too-large`, `unsupported-media-type` |": the statuses of a row, then its codes.
+        var rows = Regex.Matches(Readme.Text, @"^\| (\d{3}(?:, \d{3})*) \| (.+) \|$", RegexOptions.Multiline)
+            .Select(m => (Statuses: m.Groups[1].Value.Split(", ").Select(int.Parse).ToHashSet(),
+                Codes: Regex.Matches(m.Groups[2].Value, "`([a-z-]+)`").Select(c => c.Groups[1].Value).ToHashSet()))
+            .ToList();
+        var missing = Enum.GetValues<Refusal>().Where(r => r != Refusal.None).Select(ApiProblems.Of)
+            .Where(kind => !rows.Any(r => r.Statuses.Contains(kind.Status) && r.Codes.Contains(kind.Code)))
+            .Select(kind => $"{kind.Status} {kind.Code}");
+        Assert.That(missing, Is.Empty, "problems missing from the README's table, or under another status");
     }
 
     [Test]

@@ -42,6 +42,13 @@ public static class PledgeLifecycle
     /// <summary>The units count toward the goal once the card is saved, for as long as the rewards are held.</summary>
     public static bool CountsTowardGoal(PledgeStatus status) => status != PledgeStatus.Reserved && HoldsRewards(status);
 
+    /// <summary>
+    /// The money was taken and the rewards are owed: collected, partly refunded, or disputed (until a lost dispute
+    /// ends in a refund). These are what collection counts as collected and what the partner manufactures.
+    /// </summary>
+    public static bool IsCollected(PledgeStatus status) =>
+        status is PledgeStatus.Collected or PledgeStatus.PartiallyRefunded or PledgeStatus.Disputed;
+
     /// <summary>The backer may still change the tier or quantity, or cancel (while the campaign is live).</summary>
     public static bool BackerMayChange(PledgeStatus status) => status is PledgeStatus.Reserved or PledgeStatus.Confirmed;
 

@@ -1,5 +1,6 @@
 using Crowdfund.Domain;
 using Crowdfund.Domain.Rules;
+using Crowdfund.Grains.Fulfilment;
 using Crowdfund.Grains.Outbox;
 using Crowdfund.Grains.Pledges;
 using Crowdfund.Grains.Tiers;
@@ -28,6 +29,7 @@ public sealed partial class CampaignGrain(
     private readonly CampaignFigures figures = new();
     private readonly Velocity velocity = new();
     private CampaignRecord? record;
+    private bool forecastsFollowed;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -200,6 +202,7 @@ public sealed partial class CampaignGrain(
         // The tick also wakes every tier, so that holds left by a silo that went away expire on time.
         await Task.WhenAll(record!.Tiers.Select(t => Tier(t.Id).ExpireDueAsync()));
         await RefreshAsync();
+        await FollowForecastsAsync();
     }
 
     private async Task RecordThresholdsAsync()
@@ -214,16 +217,39 @@ public sealed partial class CampaignGrain(
             OutboxMessage? message = null;
             if (kind == Threshold.ManufacturingConfirmed)
             {
+                var forecast = ForecastFigures.Of(record.Tiers, figures.Tiers.SelectMany(t =>
+                    t.ConfirmedUnitsByCountry.Select(c => (t.TierId, c.Key, c.Value))));
                 var data = new ManufacturingConfirmedV1(Id, definition.Product, definition.GoalUnits, confirmed,
-                    figures.ConfirmedUnitsByCountry(), definition.Deadline);
+                    figures.ConfirmedUnitsByCountry(), definition.Deadline, forecast);
                 message = OutboxMessage.Of(new OutgoingMessage<ManufacturingConfirmedV1>(ManufacturingConfirmedV1.Type,
-                    ManufacturingConfirmedV1.Version, $"{Id}:{kind}", now, data));
+                    ManufacturingConfirmedV1.Version, ManufacturingConfirmedV1.IdOf(Id), now, data));
             }
             var added = await campaigns.RecordEventAsync(Id, new CampaignEvent(kind, now, confirmed), message);
             if (added && message is not null) LogManufacturingConfirmed(logger, Id, confirmed);
             recorded |= added;
         }
-        if (recorded) await ReloadAsync();
+        if (!recorded) return;
+        await ReloadAsync();
+        await FollowForecastsAsync();
+    }
+
+    /// <summary>
+    /// After the production-go notice, the forecast grain takes over what the partner hears next. The notice is
+    /// committed already, so a failure here must not fail the tier's report that crossed the threshold: the next tick
+    /// starts it instead, also after the silo was lost in between (the tick's reminder brings the campaign back).
+    /// </summary>
+    private async Task FollowForecastsAsync()
+    {
+        if (forecastsFollowed || !HasEvent(Threshold.ManufacturingConfirmed)) return;
+        try
+        {
+            await GrainFactory.GetGrain<IPartnerForecastGrain>(Id).StartAsync();
+            forecastsFollowed = true;
+        }
+        catch (Exception e)
+        {
+            LogForecastsNotStarted(logger, e, Id);
+        }
     }
 
     private bool HasEvent(string kind) => record!.Events.Any(e => e.Kind == kind);
@@ -254,6 +280,9 @@ public sealed partial class CampaignGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId} ended {Status} with {Units} confirmed units")]
     private static partial void LogEnded(ILogger logger, string campaignId, CampaignStatus status, int units);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Campaign {CampaignId}: the partner's forecasts did not start; the next tick tries again")]
+    private static partial void LogForecastsNotStarted(ILogger logger, Exception exception, string campaignId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId} reached its goal with {Units} confirmed units: manufacturing confirmed")]
     private static partial void LogManufacturingConfirmed(ILogger logger, string campaignId, int units);

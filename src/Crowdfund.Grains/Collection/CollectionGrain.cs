@@ -214,11 +214,12 @@ public sealed partial class CollectionGrain(
             foreach (var tier in campaign.Tiers.Where(t => t.NumberedEdition)) await editions.AssignAsync(Id, tier.Id);
         await runs.SetStatusAsync(Id, CollectionStatus.Finished, now);
         run = run! with { Status = CollectionStatus.Finished, FinishedAt = now };
+        // The partner's final quantities; the forecast grain's own reminder sends them should this call be lost.
+        await GrainFactory.GetGrain<IPartnerForecastGrain>(Id).WakeAsync();
         LogFinished(logger, Id, Kind, groups.Where(g => IsCollected(g.Status)).Sum(g => g.Pledges));
     }
 
-    private static bool IsCollected(PledgeStatus status) =>
-        status is PledgeStatus.Collected or PledgeStatus.PartiallyRefunded or PledgeStatus.Disputed;
+    private static bool IsCollected(PledgeStatus status) => PledgeLifecycle.IsCollected(status);
 
     private static bool MayStillCollect(PledgeStatus status) =>
         status is PledgeStatus.Confirmed or PledgeStatus.PaymentPending or PledgeStatus.PaymentFailed or PledgeStatus.ActionRequired;

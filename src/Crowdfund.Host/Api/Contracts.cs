@@ -1,5 +1,6 @@
 using Crowdfund.Domain;
 using Crowdfund.Domain.Rules;
+using Crowdfund.Infrastructure.Factory;
 using Crowdfund.Messages;
 
 namespace Crowdfund.Host.Api;
@@ -18,10 +19,12 @@ public sealed record NewPledgeBody(string? TierId, int? Quantity, string? Countr
 
 public sealed record PledgeChangeBody(string? TierId, int? Quantity);
 
+/// <param name="Timeline">The campaign's production stages in date order, as the factory reports them; read views only.</param>
+/// <param name="Order">The order made from the pledge and its shipment, once the orders are made; read views only.</param>
 public sealed record PledgeResponse(
     Guid Id, string? Token, string CampaignId, string TierId, string Country, int Quantity, int Units,
     PledgeStatus Status, AmountLines Amounts, DateTimeOffset CreatedAt, DateTimeOffset? HoldExpiresAt,
-    DateTimeOffset? ConfirmedAt)
+    DateTimeOffset? ConfirmedAt, IReadOnlyList<ProductionStage>? Timeline = null, OrderTracking? Order = null)
 {
     public static PledgeResponse From(PledgeView p, string? token = null) => new(p.Id, token, p.CampaignId, p.TierId,
         p.Country, p.Quantity, p.Units, p.Status, p.Amounts, p.CreatedAt, p.HoldExpiresAt, p.ConfirmedAt);
@@ -83,6 +86,7 @@ public sealed record PricedTier(
     string Id, string Name, string Description, int UnitsPerReward, int? Limit, int? Remaining, int? MaxPerBacker,
     bool ShipsHere, AmountLines? PriceForOne, string EstimatedDelivery, bool NumberedEdition);
 
+/// <param name="Stages">Where production stands, as the factory reports it, in date order.</param>
 public sealed record CampaignPage(
     string Slug, string Title, string Product, CampaignStatus Status, DateTimeOffset Deadline, string? Country,
-    string? Currency, Progress Progress, IReadOnlyList<PricedTier> Tiers);
+    string? Currency, Progress Progress, IReadOnlyList<PricedTier> Tiers, IReadOnlyList<ProductionStage>? Stages = null);

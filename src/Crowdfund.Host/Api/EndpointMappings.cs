@@ -1,3 +1,4 @@
+using Crowdfund.Host.Factory;
 using Crowdfund.Host.Fulfilment;
 using Crowdfund.Host.Pages;
 using Crowdfund.Host.Partners;
@@ -28,6 +29,8 @@ public static class EndpointMappings
         app.MapPartnerCampaigns();
         app.MapPartnerBatches();
         app.MapFulfilment();
+        app.MapStages();
+        app.MapShipments();
         app.MapCrowdfundPages();
         return app;
     }

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using Crowdfund.Domain;
 using Crowdfund.Domain.Rules;
 using Crowdfund.Grains;
+using Crowdfund.Host.Factory;
+using Crowdfund.Infrastructure.Factory;
 using Crowdfund.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -29,7 +31,7 @@ public static class PublicEndpoints
     }
 
     private static async Task<Results<Ok<CampaignPage>, ProblemHttpResult>> GetCampaignAsync(string slug, string? country,
-        GrainReferences grains)
+        GrainReferences grains, StageCache stages)
     {
         if (!Identifiers.IsValid(slug) || await grains.Get<ICampaignGrain>(slug).GetPublicAsync() is not { } campaign)
             return ApiProblems.For(Refusal.CampaignNotFound);
@@ -42,7 +44,7 @@ public static class PublicEndpoints
             settings is not null && t.ShipsToCountry(settings.Country),
             settings is null ? null : Pricing.Quote(t, settings, 1), t.EstimatedDelivery, t.NumberedEdition)).ToList();
         return TypedResults.Ok(new CampaignPage(definition.Slug, definition.Title, definition.Product, campaign.Info.Status,
-            definition.Deadline, settings?.Country, settings?.Currency, campaign.Progress, tiers));
+            definition.Deadline, settings?.Country, settings?.Currency, campaign.Progress, tiers, await stages.GetAsync(slug)));
     }
 
     private static async Task<Results<Created<PledgeResponse>, ProblemHttpResult>> CreatePledgeAsync(string slug,
@@ -66,11 +68,29 @@ public static class PublicEndpoints
         return TypedResults.Created($"/v1/pledges/{pledge.Id}", response);
     }
 
+    /// <summary>
+    /// The pledge as its grain holds it, with what came back from the factory: the campaign's stages and the pledge's
+    /// order. Those are read here, not by the grain, because the partner's posts write them straight to their tables.
+    /// </summary>
     private static async Task<Results<Ok<PledgeResponse>, ProblemHttpResult>> GetPledgeAsync(Guid id, HttpRequest request,
-        IGrainFactory grains) =>
-        PledgeTokens.FromHeader(request) is not { } token
-            ? ApiProblems.For(Refusal.Unauthorized)
-            : Answer(await grains.GetGrain<IPledgeGrain>(id).GetAsync(PledgeTokens.Hash(token)));
+        IGrainFactory grains, StageCache stages, ShipmentStore shipments)
+    {
+        if (PledgeTokens.FromHeader(request) is not { } token) return ApiProblems.For(Refusal.Unauthorized);
+        var result = await grains.GetGrain<IPledgeGrain>(id).GetAsync(PledgeTokens.Hash(token));
+        if (result.Pledge is not { } pledge) return ApiProblems.For(result.Refusal);
+        return TypedResults.Ok(PledgeResponse.From(pledge) with
+        {
+            Timeline = await stages.GetAsync(pledge.CampaignId),
+            Order = MayHaveOrder(pledge.Status) ? await shipments.TrackingAsync(pledge.Id) : null,
+        });
+    }
+
+    /// <summary>
+    /// Orders are made of collected pledges only (some refunded or disputed since): the pledges backers poll during a
+    /// rush never cost a database read for one.
+    /// </summary>
+    private static bool MayHaveOrder(PledgeStatus status) =>
+        status is PledgeStatus.Collected or PledgeStatus.PartiallyRefunded or PledgeStatus.Refunded or PledgeStatus.Disputed;
 
     private static async Task<Results<Ok<PledgeResponse>, ProblemHttpResult>> ChangePledgeAsync(Guid id, HttpRequest request,
         IGrainFactory grains)

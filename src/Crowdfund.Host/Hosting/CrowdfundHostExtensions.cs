@@ -33,6 +33,7 @@ public static class CrowdfundHostExtensions
         services.AddSettings<SeedSettings>(SeedSettings.Section, _ => null);
         services.AddSingleton<PledgeTokens>();
         services.AddSingleton<DashboardCache>();
+        services.AddSingleton<Factory.StageCache>();
         services.AddSingleton<IDashboardSource, GrainDashboardSource>();
         services.AddSingleton<GrainReferences>();
         services.AddSingleton<ReservationBatcher>();
@@ -73,7 +74,7 @@ public static class CrowdfundHostExtensions
         // After the migrations: the outbox dispatcher reads the tables from its start.
         services.AddBackerMessages().AddBackerLinks();
         services.AddSingleton<IPartnerTopic, BatchTopic>();
-        services.AddPartnerWebhooks(ManufacturingConfirmedV1.Type, OrderBatchV1.Type);
+        services.AddPartnerWebhooks(ManufacturingConfirmedV1.Type, ForecastUpdatedV1.Type, FinalQuantitiesV1.Type, OrderBatchV1.Type);
         // After the migrations too: the page-view counter writes to its table.
         services.AddCrowdfundPages();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);

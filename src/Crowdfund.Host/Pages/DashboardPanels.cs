@@ -163,8 +163,8 @@ internal static class DashboardPanels
         return Html.Of($"""
             {waiting}
             {Charts.Bars("Orders per country: acknowledged by the partner, then the rest", f.Countries.Select(c => new Charts.Bar(c.Country, c.Acknowledged, c.Orders - c.Acknowledged, $"{N(c.Acknowledged)}/{N(c.Orders)}")).ToList())}
-            {Table("Orders per country at each step to the manufacturer", ["Country", "Orders", "Batched", "Delivered", "Acknowledged"],
-                f.Countries.Select(c => new[] { c.Country, N(c.Orders), N(c.Batched), N(c.Delivered), N(c.Acknowledged) }))}
+            {Table("Orders per country at each step to the backers", ["Country", "Orders", "Batched", "Delivered", "Acknowledged", "Shipped"],
+                f.Countries.Select(c => new[] { c.Country, N(c.Orders), N(c.Batched), N(c.Delivered), N(c.Acknowledged), N(c.Shipped) }))}
             """);
     }
 }

@@ -48,7 +48,8 @@ public static class BatchDocuments
         writer.WriteRawValue(JsonSerializer.SerializeToUtf8Bytes(header.SkuUnits, options));
         if (!envelope)
         {
-            writer.WriteString("status", JsonNamingPolicy.CamelCase.ConvertName(header.Status.ToString()));
+            // As the list and the acknowledgement answer it: the API's enums are written by name.
+            writer.WriteString("status", header.Status.ToString());
             WriteTime(writer, "deliveredAt", header.DeliveredAt);
             WriteTime(writer, "acknowledgedAt", header.AcknowledgedAt);
         }

@@ -150,12 +150,14 @@ public sealed class FulfilmentStore(NpgsqlDataSource dataSource) : IFulfilmentSt
                 SELECT country, count(*)::int FROM pledges
                  WHERE campaign_id = @campaignId AND status IN {OrderStatuses}
                  GROUP BY country ORDER BY country
-                """, new { campaignId })).Select(r => new CountryPipeline(r.Country, r.Orders, 0, 0, 0)).ToList();
+                """, new { campaignId })).Select(r => new CountryPipeline(r.Country, r.Orders, 0, 0, 0, 0)).ToList();
         return (await connection.QueryAsync<CountryPipeline>("""
             SELECT o.country AS Country, count(*)::int AS Orders, count(*)::int AS Batched,
                    count(*) FILTER (WHERE b.delivered_at IS NOT NULL)::int AS Delivered,
-                   count(*) FILTER (WHERE b.acknowledged_at IS NOT NULL)::int AS Acknowledged
+                   count(*) FILTER (WHERE b.acknowledged_at IS NOT NULL)::int AS Acknowledged,
+                   count(s.order_id)::int AS Shipped
               FROM orders o JOIN order_batches b ON b.id = o.batch_id
+                   LEFT JOIN shipments s ON s.order_id = o.id
              WHERE o.campaign_id = @campaignId
              GROUP BY o.country ORDER BY o.country
             """, new { campaignId })).ToList();

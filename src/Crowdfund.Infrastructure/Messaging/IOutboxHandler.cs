@@ -36,7 +36,15 @@ public sealed record OutboxDelivery(long Id, string Topic, string Key, string Pa
 /// holds no personal data (no address, no name), since it goes to the outbox's <c>last_error</c> and to the logs.
 /// </summary>
 /// <param name="permanent">True when trying again cannot help (no such pledge, the recipient refused for good): the row is parked.</param>
-public sealed class OutboxDeliveryException(string reason, bool permanent, Exception? inner = null) : Exception(reason, inner)
+/// <param name="notReady">
+/// True when the row cannot go yet for a reason on our side (no partner linked to its campaign): it waits its backoff
+/// like any failed turn, but is not retried in place and does not count against the recipient's circuit, which one
+/// row waiting for a link must not open for every other row of its topic.
+/// </param>
+public sealed class OutboxDeliveryException(string reason, bool permanent, Exception? inner = null, bool notReady = false)
+    : Exception(reason, inner)
 {
     public bool Permanent { get; } = permanent;
+
+    public bool NotReady { get; } = notReady;
 }

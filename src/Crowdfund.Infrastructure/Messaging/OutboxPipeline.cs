@@ -22,9 +22,10 @@ internal static partial class OutboxPipeline
 
     public static ResiliencePipeline Build(string topic, OutboxOptions options, TimeProvider time, ILogger logger)
     {
-        // A failure that says it is for good is not the server's fault, and trying again cannot help.
+        // A failure that says it is for good, or that the row is not ready, is not the server's fault, and trying again
+        // at once cannot help.
         var worthRetrying = new PredicateBuilder().Handle<Exception>(e =>
-            e is not OperationCanceledException && e is not OutboxDeliveryException { Permanent: true });
+            e is not (OperationCanceledException or OutboxDeliveryException { Permanent: true } or OutboxDeliveryException { NotReady: true }));
         var builder = new ResiliencePipelineBuilder { Name = $"outbox:{topic}", TimeProvider = time };
         if (options.MaxRetries > 0)
         {

@@ -32,7 +32,7 @@ public sealed partial class PartnerWebhookHandler(
         var (messageId, campaignId) = Read(delivery.Payload);
         // Not linked yet: the row waits (with backoff) and linking the campaign wakes it (PartnerStore.LinkAsync).
         var endpoint = await partners.EndpointOfCampaignAsync(campaignId)
-                       ?? throw new OutboxDeliveryException("no partner manufactures the campaign yet", permanent: false);
+                       ?? throw new OutboxDeliveryException("no partner manufactures the campaign yet", permanent: false, notReady: true);
         var body = await partnerTopic.BodyAsync(delivery, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.WebhookUrl)
         {

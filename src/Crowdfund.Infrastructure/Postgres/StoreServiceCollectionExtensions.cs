@@ -1,11 +1,12 @@
 using Crowdfund.Grains.Collection;
 using Crowdfund.Infrastructure.Collection;
 using Crowdfund.Grains.Campaigns;
+using Crowdfund.Grains.Fulfilment;
 using Crowdfund.Grains.Payments;
 using Crowdfund.Grains.Pledges;
 using Crowdfund.Grains.Tiers;
 using Crowdfund.Infrastructure.Campaigns;
-using Crowdfund.Grains.Fulfilment;
+using Crowdfund.Infrastructure.Factory;
 using Crowdfund.Infrastructure.Fulfilment;
 using Crowdfund.Infrastructure.Partners;
 using Crowdfund.Infrastructure.Payments;
@@ -39,6 +40,9 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IFulfilmentStore, FulfilmentStore>();
         services.AddSingleton<BatchStore>();
         services.AddSingleton<AddressStore>();
+        services.AddSingleton<StageStore>();
+        services.AddSingleton<ShipmentStore>();
+        services.AddSingleton<IPartnerForecastStore, PartnerForecastStore>();
         services.AddSingleton<PledgePathStats>();
         services.AddSingleton<IPledgeWriter>(provider => new PledgeWriter(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<ILogger<PledgeWriter>>(),

@@ -90,7 +90,7 @@ public sealed class HandoffTests
         Assert.That(correctedOrder.GetProperty("shippingAddress").GetProperty("line1").GetString(), Is.EqualTo("5, avenue Foch"));
         var fr1 = pushed[$"{slug}-fr-0001"];
         Assert.That(fr1.GetProperty("orderCount").GetInt32(), Is.EqualTo(2));
-        Assert.That(fr1.GetProperty("skuUnits").GetProperty("STANDARD").GetInt32(), Is.EqualTo(2));
+        Assert.That(fr1.GetProperty("skuUnits").GetProperty("RETRO-PHONE").GetInt32(), Is.EqualTo(2));
         Assert.That(fr1.GetProperty("partnerId").GetString(), Is.EqualTo(partner.Id));
 
         // Pulled: the same orders and totals as JSON and as CSV.
@@ -137,6 +137,16 @@ public sealed class HandoffTests
         var acknowledged = await Http.JsonAsync(await partnerClient.GetAsync("/partner/v1/batches?status=acknowledged"));
         Assert.That(acknowledged.GetProperty("items").EnumerateArray().Select(b => b.GetProperty("id").GetString()),
             Is.EqualTo(new[] { $"{slug}-fr-0001" }));
+        // The backers see it: every order reached the factory; those of the acknowledged batch were acknowledged.
+        var inAcknowledged = pushed[$"{slug}-fr-0001"].GetProperty("orders").EnumerateArray()
+            .Select(o => o.GetProperty("reference").GetString()).ToHashSet();
+        foreach (var backer in french)
+        {
+            var order = (await host.PledgeViewAsync(backer)).GetProperty("order");
+            Assert.That(order.GetProperty("sentToFactoryAt").ValueKind, Is.EqualTo(JsonValueKind.String));
+            Assert.That(order.GetProperty("acknowledgedByFactoryAt").ValueKind,
+                Is.EqualTo(inAcknowledged.Contains(order.GetProperty("reference").GetString()) ? JsonValueKind.String : JsonValueKind.Null));
+        }
         var rival = await TestPartners.RegisterAsync(team, "rival", "https://127.0.0.1:9/rival");
         using var rivalClient = rival.Client(host.BaseAddress);
         await Http.AssertProblemAsync(await rivalClient.GetAsync($"/partner/v1/batches/{slug}-fr-0001"), 404, "batch-not-found");

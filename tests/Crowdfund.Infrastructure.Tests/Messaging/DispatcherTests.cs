@@ -70,7 +70,12 @@ public sealed class DispatcherTests
             Assert.That(mail.To.Mailboxes.Single().Address, Is.EqualTo(pledge.Email));
             Assert.That(mail.To.Mailboxes.Single().Name, Is.EqualTo("Zoë Ångström"));
             Assert.That(mail.From.Mailboxes.Single().Address, Is.EqualTo("mail@crowdfund.test"));
-            Assert.That(mail.TextBody, Does.Contain(kind == BackerMessageKind.Refunded ? Refund(pledge.Locale) : amount), $"{kind} in {pledge.Locale}");
+            Assert.That(mail.TextBody, Does.Contain(kind switch
+            {
+                BackerMessageKind.Refunded => Refund(pledge.Locale),
+                BackerMessageKind.Shipped => ShippedTracking,
+                _ => amount,
+            }), $"{kind} in {pledge.Locale}");
         }
         var german = received[sent.Single(s => s.Pledge.Locale == "de-DE" && s.Kind == BackerMessageKind.PaymentFailed).MessageId];
         Assert.That(german.TextBody, Does.Contain("Wir wollten 1.234,56 € für Ihre Unterstützung von Retro Phone abbuchen, aber die Zahlung wurde abgelehnt. Ihre Bank meldet eine unzureichende Deckung."));
@@ -221,12 +226,16 @@ public sealed class DispatcherTests
         Assert.That(BackerMessageHandler.Outdated(BackerMessageKind.PaymentCollected, PledgeStatus.Refunded), Is.False, "news of what happened stays true");
     }
 
+    private const string ShippedTracking = "JD014600003SE";
+
     private static BackerMessageV1 Message(BackerMessageKind kind, TestPledge pledge, string currency) => kind switch
     {
         BackerMessageKind.PaymentCollected => new(kind, pledge.Id, "c", pledge.Total, currency),
         BackerMessageKind.Refunded => new(kind, pledge.Id, "c", 50000, currency),
         BackerMessageKind.PaymentFailed => new(kind, pledge.Id, "c", pledge.Total, currency, "insufficient_funds", FixBy),
         BackerMessageKind.ActionRequired => new(kind, pledge.Id, "c", pledge.Total, currency, FixBy: FixBy),
+        BackerMessageKind.Shipped => new(kind, pledge.Id, "c", OrderReference: "CF-0000042", Carrier: "DHL",
+            TrackingNumber: ShippedTracking, ShippedAt: FixBy),
         _ => new(kind, pledge.Id, "c"),
     };
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Crowdfund.Infrastructure.Messaging;
 using Crowdfund.Infrastructure.Messaging.Backers;
 using Crowdfund.Messages;
 using Crowdfund.Messages.Outgoing;
@@ -26,7 +27,8 @@ public sealed class RenderingTests
         Assert.That(mail.Text, Does.StartWith(locale[..2] switch { "fr" => "Bonjour Zoë,", "de" => "Hallo Zoë,", "es" => "Hola, Zoë:", _ => "Hello Zoë," }));
         Assert.That(mail.Text, Does.Not.Contain("{").And.Not.Contain("}"), "every placeholder filled");
         Assert.That(mail.Text.Contains(Link.ToString()), Is.EqualTo(kind is BackerMessageKind.PledgeConfirmed
-            or BackerMessageKind.PaymentFailed or BackerMessageKind.ActionRequired), "the pledge's link where the backer may act");
+            or BackerMessageKind.PaymentFailed or BackerMessageKind.ActionRequired or BackerMessageKind.Shipped),
+            "the pledge's link where the backer may act or follow the order");
     }
 
     [TestCase("fr-FR", 123456, "EUR", "1\u202F234,56 €")]
@@ -72,6 +74,24 @@ public sealed class RenderingTests
     }
 
     [Test]
+    public void A_shipment_names_the_order_the_carrier_the_tracking_number_and_the_day_it_left_in_the_language()
+    {
+        var mail = BackerMail.Render(Message(BackerMessageKind.Shipped), Facts("fr-FR", "FR", "EUR"), Link);
+
+        Assert.That(mail.Text, Does.Contain("Votre commande CF-0000042 pour Retro Phone a quitté l'usine le mardi 8 décembre 2026 à 18:00 (UTC+01:00)."));
+        Assert.That(mail.Text, Does.Contain("Transporteur : DHL\nNuméro de suivi : JD014600003SE"));
+    }
+
+    [Test]
+    public void A_shipment_message_without_its_shipment_is_parked_not_sent_with_blanks()
+    {
+        var message = new BackerMessageV1(BackerMessageKind.Shipped, Guid.NewGuid(), "retro-phone");
+
+        Assert.That(() => BackerMail.Render(message, Facts("en-US", "US", "USD"), Link),
+            Throws.TypeOf<OutboxDeliveryException>().With.Property(nameof(OutboxDeliveryException.Permanent)).True);
+    }
+
+    [Test]
     public void Another_language_falls_back_to_english_in_its_own_formats()
     {
         var mail = BackerMail.Render(Message(BackerMessageKind.PaymentCollected), Facts("it-IT", "FR", "EUR"), Link);
@@ -101,8 +121,10 @@ public sealed class RenderingTests
         Assert.That(BackerMail.MessageId(key + "x", "crowdfund.test"), Is.Not.EqualTo(BackerMail.MessageId(key, "crowdfund.test")));
     }
 
-    private static BackerMessageV1 Message(BackerMessageKind kind) =>
-        new(kind, Guid.NewGuid(), "retro-phone", FixBy: kind is BackerMessageKind.PaymentFailed or BackerMessageKind.ActionRequired ? FixBy : null);
+    private static BackerMessageV1 Message(BackerMessageKind kind) => kind == BackerMessageKind.Shipped
+        ? new(kind, Guid.NewGuid(), "retro-phone", OrderReference: "CF-0000042", Carrier: "DHL", TrackingNumber: "JD014600003SE",
+            ShippedAt: FixBy)
+        : new(kind, Guid.NewGuid(), "retro-phone", FixBy: kind is BackerMessageKind.PaymentFailed or BackerMessageKind.ActionRequired ? FixBy : null);
 
     private static BackerFacts Facts(string locale, string country, string currency) =>
         new("Zoë", "zoe@example.org", locale, country, currency, 123456, PledgeStatus.Confirmed, "Retro Phone", "Cordless retro-styled landline phone");

@@ -18,6 +18,7 @@ internal static class Subjects
                 [BackerMessageKind.ActionRequired] = "Action needed: confirm your payment for Retro Phone",
                 [BackerMessageKind.PledgeDropped] = "Your pledge to Retro Phone was cancelled",
                 [BackerMessageKind.Refunded] = "Refund of your pledge to Retro Phone",
+                [BackerMessageKind.Shipped] = "Your Retro Phone order is on its way",
             },
             ["fr"] = new Dictionary<BackerMessageKind, string>
             {
@@ -29,6 +30,7 @@ internal static class Subjects
                 [BackerMessageKind.ActionRequired] = "Action requise : confirmez votre paiement pour Retro Phone",
                 [BackerMessageKind.PledgeDropped] = "Votre contribution à Retro Phone a été annulée",
                 [BackerMessageKind.Refunded] = "Remboursement de votre contribution à Retro Phone",
+                [BackerMessageKind.Shipped] = "Votre commande Retro Phone est en route",
             },
             ["de"] = new Dictionary<BackerMessageKind, string>
             {
@@ -40,6 +42,7 @@ internal static class Subjects
                 [BackerMessageKind.ActionRequired] = "Handlungsbedarf: Bitte bestätigen Sie Ihre Zahlung für Retro Phone",
                 [BackerMessageKind.PledgeDropped] = "Ihre Unterstützung für Retro Phone wurde storniert",
                 [BackerMessageKind.Refunded] = "Erstattung Ihrer Unterstützung von Retro Phone",
+                [BackerMessageKind.Shipped] = "Ihre Bestellung von Retro Phone ist unterwegs",
             },
             ["es"] = new Dictionary<BackerMessageKind, string>
             {
@@ -51,6 +54,7 @@ internal static class Subjects
                 [BackerMessageKind.ActionRequired] = "Acción necesaria: confirma tu pago para Retro Phone",
                 [BackerMessageKind.PledgeDropped] = "Tu aportación a Retro Phone ha sido cancelada",
                 [BackerMessageKind.Refunded] = "Reembolso de tu aportación a Retro Phone",
+                [BackerMessageKind.Shipped] = "Tu pedido de Retro Phone está en camino",
             },
         };
 }

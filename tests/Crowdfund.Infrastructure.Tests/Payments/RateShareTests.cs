@@ -21,7 +21,7 @@ public sealed class RateShareTests
         var failures = await BurstAsync(a, b);
 
         Assert.That(failures, Is.Empty);
-        Assert.That(server.Events().Count(e => e.Type == "customer.created"), Is.EqualTo(2 * CallsPerSilo),
+        Assert.That(server.Events().Count(e => e.Type == "customer.created"), Is.EqualTo(2 * CallsPerSilo + 2),
             "the emulator executed every call: it answered none of them 429");
     }
 
@@ -38,11 +38,18 @@ public sealed class RateShareTests
 
         Assert.That(failures, Is.Not.Empty);
         Assert.That(failures.Select(f => f.Message), Has.Some.Contain("HTTP 429"));
-        Assert.That(server.Events().Count(e => e.Type == "customer.created"), Is.LessThan(2 * CallsPerSilo));
+        Assert.That(server.Events().Count(e => e.Type == "customer.created"), Is.LessThan(2 * CallsPerSilo + 2));
     }
 
+    /// <summary>
+    /// One call per silo first, then a second for both buckets to fill again: the burst starts warm. A silo's very
+    /// first call (connection, JIT) can take longer on a loaded machine than the half second of margin the limiter
+    /// keeps, and the calls it held back would then reach the emulator at once; that is not what is tested here.
+    /// </summary>
     private static async Task<List<PaymentGatewayUnavailableException>> BurstAsync(params IPaymentGateway[] silos)
     {
+        foreach (var silo in silos) await silo.CreateCustomerAsync(Stripes.Email(), Guid.NewGuid().ToString());
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
         var calls = silos.SelectMany(silo => Enumerable.Range(0, CallsPerSilo).Select(async _ =>
         {
             try

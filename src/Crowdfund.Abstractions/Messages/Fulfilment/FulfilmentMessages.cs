@@ -39,7 +39,8 @@ public sealed record CountryPipeline(
     [property: Id(1)] int Orders,
     [property: Id(2)] int Batched,
     [property: Id(3)] int Delivered,
-    [property: Id(4)] int Acknowledged);
+    [property: Id(4)] int Acknowledged,
+    [property: Id(5)] int Shipped);
 
 /// <summary>The handoff as the team sees it.</summary>
 /// <param name="Waiting">What the freeze still waits for, in words, or null once frozen.</param>

@@ -26,6 +26,9 @@ public enum BackerMessageKind
 
     /// <summary>Money was given back, in full or in part (<see cref="BackerMessageV1.Amount"/>).</summary>
     Refunded,
+
+    /// <summary>The order left with a carrier: <see cref="BackerMessageV1.Carrier"/> and <see cref="BackerMessageV1.TrackingNumber"/>.</summary>
+    Shipped,
 }
 
 /// <summary>
@@ -36,6 +39,10 @@ public enum BackerMessageKind
 /// <param name="Amount">The amount the message is about, in minor units of <paramref name="Currency"/>: what was charged or refunded.</param>
 /// <param name="DeclineCode">The bank's reason for a failed charge ("insufficient_funds"), to explain it to the backer.</param>
 /// <param name="FixBy">The end of the fix window, for a failed charge or one needing authentication.</param>
+/// <param name="OrderReference">The order's reference printed on the parcel ("CF-0000042"), for a shipment.</param>
+/// <param name="Carrier">Who carries the parcel, as the factory named it, for a shipment.</param>
+/// <param name="TrackingNumber">The carrier's tracking number, for a shipment.</param>
+/// <param name="ShippedAt">When the parcel left, for a shipment.</param>
 public sealed record BackerMessageV1(
     BackerMessageKind Kind,
     Guid PledgeId,
@@ -43,7 +50,11 @@ public sealed record BackerMessageV1(
     long? Amount = null,
     string? Currency = null,
     string? DeclineCode = null,
-    DateTimeOffset? FixBy = null)
+    DateTimeOffset? FixBy = null,
+    string? OrderReference = null,
+    string? Carrier = null,
+    string? TrackingNumber = null,
+    DateTimeOffset? ShippedAt = null)
 {
     public const string Type = "backer.message";
     public const int Version = 1;

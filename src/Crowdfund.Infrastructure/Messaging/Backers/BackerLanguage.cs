@@ -7,7 +7,12 @@ namespace Crowdfund.Infrastructure.Messaging.Backers;
 /// <param name="Amount">The amount, formatted with its currency.</param>
 /// <param name="FixBy">The end of the fix window, formatted; null when the message has none.</param>
 /// <param name="Reason">The bank's reason for a declined charge, as a sentence of the language.</param>
-internal sealed record MailModel(string Name, string Title, string Product, string Amount, string? FixBy, Uri Link, string Reason);
+/// <param name="Shipment">The parcel, for a shipment; null otherwise.</param>
+internal sealed record MailModel(string Name, string Title, string Product, string Amount, string? FixBy, Uri Link, string Reason,
+    MailShipment? Shipment = null);
+
+/// <summary>A parcel as the mail names it: the order's reference, the carrier, the tracking number, when it left (formatted).</summary>
+internal sealed record MailShipment(string Reference, string Carrier, string TrackingNumber, string ShippedAt);
 
 /// <summary>The subject and body of one kind of message.</summary>
 internal sealed record Template(Func<MailModel, string> Subject, Func<MailModel, string> Body);

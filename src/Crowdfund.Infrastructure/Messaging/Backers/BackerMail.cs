@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Crowdfund.Messages.Outgoing;
@@ -23,9 +24,17 @@ internal static class BackerMail
         var (amount, currency) = message.Amount is { } own ? (own, message.Currency ?? facts.Currency) : (facts.Total, facts.Currency);
         var model = new MailModel(facts.BackerName, facts.Title, facts.Product, Money.Format(amount, currency, culture),
             message.FixBy is { } fixBy ? BackerDates.Format(fixBy, culture, facts.Country, language.DateAtTime) : null,
-            link, language.DeclineReason(message.DeclineCode));
+            link, language.DeclineReason(message.DeclineCode), Shipment(message, facts, culture, language));
         var text = $"{language.Greeting(model)}\n\n{template.Body(model)}\n\n{language.SignOff(model)}\n";
         return new RenderedMail(language.Code, culture.Name, template.Subject(model), text);
+    }
+
+    private static MailShipment? Shipment(BackerMessageV1 message, BackerFacts facts, CultureInfo culture, BackerLanguage language)
+    {
+        if (message.Kind != BackerMessageKind.Shipped) return null;
+        if (message is not { OrderReference: { } reference, Carrier: { } carrier, TrackingNumber: { } tracking, ShippedAt: { } at })
+            throw new OutboxDeliveryException("a shipment message without its shipment", permanent: true);
+        return new MailShipment(reference, carrier, tracking, BackerDates.Format(at, culture, facts.Country, language.DateAtTime));
     }
 
     /// <summary>

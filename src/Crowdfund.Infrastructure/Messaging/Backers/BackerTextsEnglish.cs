@@ -80,6 +80,17 @@ internal static class BackerTextsEnglish
                 m => $"""
                     We refunded {m.Amount} to your card for your pledge to {m.Title}. Depending on your bank, it can take 5 to 10 days to appear on your statement.
                     """),
+            [BackerMessageKind.Shipped] = new(
+                m => $"Your {m.Title} order is on its way",
+                m => $"""
+                    Your order {m.Shipment!.Reference} for {m.Title} left the factory on {m.Shipment.ShippedAt}.
+
+                    Carrier: {m.Shipment.Carrier}
+                    Tracking number: {m.Shipment.TrackingNumber}
+
+                    You can follow your order here:
+                    {m.Link}
+                    """),
         });
 
     private static string Before(MailModel m) => m.FixBy is { } fixBy ? $"before {fixBy}" : "as soon as possible";

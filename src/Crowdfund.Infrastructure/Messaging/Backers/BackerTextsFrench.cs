@@ -80,6 +80,17 @@ internal static class BackerTextsFrench
                 m => $"""
                     Nous avons remboursé {m.Amount} sur votre carte pour votre contribution à {m.Title}. Selon votre banque, le remboursement peut mettre 5 à 10 jours à apparaître sur votre relevé.
                     """),
+            [BackerMessageKind.Shipped] = new(
+                m => $"Votre commande {m.Title} est en route",
+                m => $"""
+                    Votre commande {m.Shipment!.Reference} pour {m.Title} a quitté l'usine le {m.Shipment.ShippedAt}.
+
+                    Transporteur : {m.Shipment.Carrier}
+                    Numéro de suivi : {m.Shipment.TrackingNumber}
+
+                    Vous pouvez suivre votre commande ici :
+                    {m.Link}
+                    """),
         });
 
     private static string Before(MailModel m) => m.FixBy is { } fixBy ? $"avant le {fixBy}" : "dès que possible";

@@ -80,6 +80,17 @@ internal static class BackerTextsGerman
                 m => $"""
                     Wir haben {m.Amount} für Ihre Unterstützung von {m.Title} auf Ihre Karte erstattet. Je nach Bank kann es 5 bis 10 Tage dauern, bis die Gutschrift auf Ihrer Abrechnung erscheint.
                     """),
+            [BackerMessageKind.Shipped] = new(
+                m => $"Ihre Bestellung von {m.Title} ist unterwegs",
+                m => $"""
+                    Ihre Bestellung {m.Shipment!.Reference} für {m.Title} hat das Werk am {m.Shipment.ShippedAt} verlassen.
+
+                    Versanddienstleister: {m.Shipment.Carrier}
+                    Sendungsnummer: {m.Shipment.TrackingNumber}
+
+                    Hier können Sie Ihre Bestellung verfolgen:
+                    {m.Link}
+                    """),
         });
 
     private static string Before(MailModel m) => m.FixBy is { } fixBy ? $"bis {fixBy}" : "so bald wie möglich";

@@ -80,6 +80,17 @@ internal static class BackerTextsSpanish
                 m => $"""
                     Hemos reembolsado {m.Amount} en tu tarjeta por tu aportación a {m.Title}. Según tu banco, puede tardar de 5 a 10 días en aparecer en tu extracto.
                     """),
+            [BackerMessageKind.Shipped] = new(
+                m => $"Tu pedido de {m.Title} está en camino",
+                m => $"""
+                    Tu pedido {m.Shipment!.Reference} de {m.Title} salió de la fábrica el {m.Shipment.ShippedAt}.
+
+                    Transportista: {m.Shipment.Carrier}
+                    Número de seguimiento: {m.Shipment.TrackingNumber}
+
+                    Puedes seguir tu pedido aquí:
+                    {m.Link}
+                    """),
         });
 
     private static string Before(MailModel m) => m.FixBy is { } fixBy ? $"antes del {fixBy}" : "lo antes posible";
