@@ -3,6 +3,8 @@ using System.Text.Json;
 using Crowdfund.Domain;
 using Crowdfund.Grains;
 using Crowdfund.Host.Api;
+using Crowdfund.Host.Factory;
+using Crowdfund.Infrastructure.Factory;
 using Crowdfund.Infrastructure.Messaging.Backers;
 using Crowdfund.Infrastructure.Payments;
 using Crowdfund.Messages;
@@ -78,6 +80,11 @@ internal static class BackerPage
         var payment = pledge.Status is PledgeStatus.PaymentFailed or PledgeStatus.ActionRequired
             ? (await grains.GetGrain<IPledgeGrain>(id).GetPaymentAsync(PledgeTokens.Hash(token))).Payment : null;
         var emulator = stripe.Value.ApiBase;
+        // What the pledge's JSON view adds from the factory, read the same way: the campaign's stages, and the order
+        // of a pledge that can have one.
+        var stages = await context.RequestServices.GetRequiredService<StageCache>().GetAsync(pledge.CampaignId);
+        var order = PublicEndpoints.MayHaveOrder(pledge.Status)
+            ? await context.RequestServices.GetRequiredService<ShipmentStore>().TrackingAsync(pledge.Id) : null;
         var body = Html.Of($"""
             <h1>{texts["pledge"]}: {campaign?.Info.Definition.Title ?? pledge.CampaignId}</h1>
             {Html.When(done is "changed" or "cancelled", Html.Of($"<p class=\"good\" role=\"status\">{texts[done ?? ""]}</p>"))}
@@ -95,10 +102,10 @@ internal static class BackerPage
             {Html.When(pledge.Status == PledgeStatus.PaymentPending, Html.Of($"""<p class="notice" role="status">{texts["s.PaymentPending"]}…</p><meta http-equiv="refresh" content="3">"""))}
             {Html.When(NeedsCard.Contains(pledge.Status), CardStep(id, token, emulator, texts, CardHeading(pledge.Status), payment?.ChargeAttempts))}
             {Html.When(live && Changeable.Contains(pledge.Status), Forms(context, pledge, token, language, tiers, texts))}
+            {(order is null ? Html.Empty : ProductionNews.Order(order, texts, culture, pledge.Country))}
             <section class="stages" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{texts["stages"]}</h2>
-            <!-- Fulfilment (#17) adds "timeline" and "shipment" to the pledge view: the production stages and the tracking go here. -->
-            <p>{texts["noStages"]}</p>
+            {ProductionNews.Stages(stages, texts, culture)}
             </section>
             <script type="application/json" id="texts">{Html.Raw(JsonSerializer.Serialize(texts.ForScript()))}</script>
             """);

@@ -4,6 +4,7 @@ using Crowdfund.Domain;
 using Crowdfund.Domain.Rules;
 using Crowdfund.Grains;
 using Crowdfund.Host.Api;
+using Crowdfund.Host.Factory;
 using Crowdfund.Infrastructure.Payments;
 using Crowdfund.Messages;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ internal static class CampaignPage
         app.MapGet("/c/{slug}", ShowAsync).ExcludeFromDescription();
 
     private static async Task<IResult> ShowAsync(string slug, string? country, string? lang, HttpContext context,
-        GrainReferences grains, PageViews views, IOptions<StripeOptions> stripe)
+        GrainReferences grains, PageViews views, IOptions<StripeOptions> stripe, StageCache stages)
     {
         if (!Identifiers.IsValid(slug) || await grains.Get<ICampaignGrain>(slug).GetPublicAsync() is not { } campaign
             || campaign.Info.Status == CampaignStatus.Draft)
@@ -41,6 +42,7 @@ internal static class CampaignPage
 
         var live = campaign.Info.Status == CampaignStatus.Live;
         var emulator = stripe.Value.ApiBase;
+        var posted = await stages.GetAsync(slug);
         var body = Html.Of($"""
             <header class="hero">
             <h1>{definition.Title}</h1>
@@ -61,8 +63,7 @@ internal static class CampaignPage
             {BackerPage.CardStep(null, null, emulator, texts)}
             <section class="stages" aria-labelledby="stages-title">
             <h2 id="stages-title">{texts["stages"]}</h2>
-            <!-- Production stages: #17 adds them to the public campaign view; listed here as they arrive. -->
-            <p>{texts["noStages"]}</p>
+            {ProductionNews.Stages(posted, texts, culture)}
             </section>
             <!-- JSON in a script element is not HTML-decoded; System.Text.Json escapes <, > and & in it, so it cannot close the element. -->
             <script type="application/json" id="texts">{Html.Raw(JsonSerializer.Serialize(texts.ForScript()))}</script>
