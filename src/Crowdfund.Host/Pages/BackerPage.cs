@@ -98,9 +98,9 @@ internal static class BackerPage
             <dt>{texts["total"]}</dt><dd class="total">{M(pledge.Amounts.Total)}</dd>
             </dl>
             {Html.When(pledge is { Status: PledgeStatus.Reserved, HoldExpiresAt: not null }, Html.Of($"<p>{texts.Format("holdUntil", pledge.HoldExpiresAt is { } hold ? PageLayout.Moment(hold, culture, pledge.Country) : "")}</p>"))}
-            {(payment is null ? Html.Empty : PaymentProblem(pledge, payment, redirectStatus, token, emulator, texts, culture))}
+            {(payment is null ? Html.Empty : PaymentProblem(pledge, payment, redirectStatus, token, emulator, stripe.Value.PublishableKey, texts, culture))}
             {Html.When(pledge.Status == PledgeStatus.PaymentPending, Html.Of($"""<p class="notice" role="status">{texts["s.PaymentPending"]}…</p><meta http-equiv="refresh" content="3">"""))}
-            {Html.When(NeedsCard.Contains(pledge.Status), CardStep(id, token, emulator, texts, CardHeading(pledge.Status), payment?.ChargeAttempts))}
+            {Html.When(NeedsCard.Contains(pledge.Status), CardStep(id, token, stripe.Value, texts, CardHeading(pledge.Status), payment?.ChargeAttempts))}
             {Html.When(live && Changeable.Contains(pledge.Status), Forms(context, pledge, token, language, tiers, texts))}
             {(order is null ? Html.Empty : ProductionNews.Order(order, texts, culture, pledge.Country))}
             <section class="stages" aria-labelledby="timeline-title">
@@ -109,7 +109,7 @@ internal static class BackerPage
             </section>
             <script type="application/json" id="texts">{Html.Raw(JsonSerializer.Serialize(texts.ForScript()))}</script>
             """);
-        return PageLayout.Send(context, PageLayout.Page(language, texts["pledge"], body, "card.js"), connectTo: emulator);
+        return PageLayout.Send(context, PageLayout.Page(language, texts["pledge"], body, "card.js"), payments: stripe.Value);
     }
 
     private static string CardHeading(PledgeStatus status) => status switch
@@ -124,7 +124,7 @@ internal static class BackerPage
     /// saved: the card step below) or wants confirmed (a button to their bank's confirmation, and what came of it).
     /// </summary>
     private static Html PaymentProblem(PledgeView pledge, PaymentView payment, string? redirectStatus, string token,
-        string? emulator, PageTexts texts, CultureInfo culture)
+        string? emulator, string stripeKey, PageTexts texts, CultureInfo culture)
     {
         var amount = PageLayout.Money(payment.Amount, payment.Currency, culture);
         var fixBy = payment.FixBy is { } at ? texts.Format("fixBy", PageLayout.Moment(at, culture, pledge.Country)) : "";
@@ -142,7 +142,7 @@ internal static class BackerPage
             <section id="payment-problem" class="notice">
             <p>{texts.Format("toConfirm", amount)} <strong>{fixBy}</strong></p>
             {Html.When(redirectStatus == "failed", Html.Of($"""<p class="error" role="alert">{texts["authFailed"]}</p>"""))}
-            <button type="button" id="authenticate" data-pledge="{pledge.Id.ToString()}" data-token="{token}" data-emulator="{emulator}">{texts["confirmPayment"]}</button>
+            <button type="button" id="authenticate" data-pledge="{pledge.Id.ToString()}" data-token="{token}" data-emulator="{emulator}" data-stripe-key="{(emulator is { Length: > 0 } ? null : stripeKey)}">{texts["confirmPayment"]}</button>
             <p id="authenticate-status" aria-live="polite"></p>
             <noscript><p>{texts["scriptNeeded"]}</p></noscript>
             </section>
@@ -150,23 +150,28 @@ internal static class BackerPage
     }
 
     /// <summary>
-    /// The card step: save (or replace) the card with the payment-setup API and the provider's test mode. After a
-    /// failed charge, <paramref name="chargeAttempts"/> lets the script wait for the charge of the new card.
+    /// The card step: save (or replace) the card with the payment-setup API, then confirm it at the provider: with the
+    /// emulator, a choice of its test cards; with Stripe, Stripe.js's card field. After a failed charge,
+    /// <paramref name="chargeAttempts"/> lets the script wait for the charge of the new card.
     /// </summary>
-    internal static Html CardStep(Guid? id, string? token, string? emulator, PageTexts texts, string heading = "card",
+    internal static Html CardStep(Guid? id, string? token, StripeOptions stripe, PageTexts texts, string heading = "card",
         int? chargeAttempts = null) => Html.Of($"""
-        <section id="card-step" class="card-step" data-pledge="{id?.ToString()}" data-token="{token}" data-emulator="{emulator}" data-charge-attempts="{chargeAttempts?.ToString(CultureInfo.InvariantCulture)}"{(id is null ? " hidden" : "")} aria-live="polite">
+        <section id="card-step" class="card-step" data-pledge="{id?.ToString()}" data-token="{token}" data-emulator="{stripe.ApiBase}" data-stripe-key="{(stripe.ApiBase is { Length: > 0 } ? null : stripe.PublishableKey)}" data-charge-attempts="{chargeAttempts?.ToString(CultureInfo.InvariantCulture)}"{(id is null ? " hidden" : "")} aria-live="polite">
         <h2>{texts[heading]}</h2>
         <p id="card-status">{(chargeAttempts is null ? texts["reserved"] : "")}</p>
+        {(stripe.ApiBase is { Length: > 0 } ? TestCards(texts) : Html.Of($"""<label for="card-element">{texts["card"]}</label><div id="card-element" class="card-element"></div>"""))}
+        <button type="button" id="save-card">{texts["saveCard"]}</button>
+        <noscript><p class="notice">{texts["scriptNeeded"]}</p></noscript>
+        </section>
+        """);
+
+    private static Html TestCards(PageTexts texts) => Html.Of($"""
         <label for="test-card">{texts["testCard"]}</label>
         <select id="test-card">
         <option value="pm_card_visa">Visa 4242 (pm_card_visa)</option>
         <option value="pm_card_mastercard">Mastercard 4444 (pm_card_mastercard)</option>
         <option value="pm_card_chargeDeclined">Declined (pm_card_chargeDeclined)</option>
         </select>
-        <button type="button" id="save-card">{texts["saveCard"]}</button>
-        <noscript><p class="notice">{texts["scriptNeeded"]}</p></noscript>
-        </section>
         """);
 
     private static Html Forms(HttpContext context, PledgeView pledge, string token, string language,

@@ -60,7 +60,7 @@ internal static class CampaignPage
             </fieldset>
             {(live ? PledgeFields(texts) : Html.Of($"<p class=\"notice\">{texts["notLive"]}</p>"))}
             </form>
-            {BackerPage.CardStep(null, null, emulator, texts)}
+            {BackerPage.CardStep(null, null, stripe.Value, texts)}
             <section class="stages" aria-labelledby="stages-title">
             <h2 id="stages-title">{texts["stages"]}</h2>
             {ProductionNews.Stages(posted, texts, culture)}
@@ -68,7 +68,7 @@ internal static class CampaignPage
             <!-- JSON in a script element is not HTML-decoded; System.Text.Json escapes <, > and & in it, so it cannot close the element. -->
             <script type="application/json" id="texts">{Html.Raw(JsonSerializer.Serialize(texts.ForScript()))}</script>
             """);
-        return PageLayout.Send(context, PageLayout.Page(language, definition.Title, body, "card.js", "campaign.js"), connectTo: emulator);
+        return PageLayout.Send(context, PageLayout.Page(language, definition.Title, body, "card.js", "campaign.js"), payments: stripe.Value);
     }
 
     private static Html Chooser(CampaignDefinition definition, string country, string language, PageTexts texts) => Html.Of($"""

@@ -26,16 +26,24 @@ internal static class PageLayout
 
     /// <summary>
     /// What every page answers with: no caching of personal or live figures, no framing, and scripts and styles from
-    /// this host only (<paramref name="connectTo"/> adds the Stripe emulator, which the card step posts to).
+    /// this host only. A page with the card step (<paramref name="payments"/>) may also reach the payment provider: the
+    /// emulator, which its script calls; or Stripe, whose Stripe.js (script and card frames) must come from Stripe
+    /// itself, the one thing a page loads from elsewhere, and only where a card is entered.
     /// </summary>
-    public static IResult Send(HttpContext context, Html page, int status = 200, string? connectTo = null)
+    public static IResult Send(HttpContext context, Html page, int status = 200, Infrastructure.Payments.StripeOptions? payments = null)
     {
         var headers = context.Response.Headers;
         headers.CacheControl = "no-store";
         headers["X-Content-Type-Options"] = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
+        var (connect, scripts, frames) = payments switch
+        {
+            null => ("", "", "'none'"),
+            { ApiBase: { Length: > 0 } emulator } => (emulator, "", "'none'"),
+            _ => ("https://api.stripe.com", " https://js.stripe.com", "https://js.stripe.com https://hooks.stripe.com"),
+        };
         headers.ContentSecurityPolicy =
-            $"default-src 'self'; connect-src 'self' {connectTo}; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'";
+            $"default-src 'self'; connect-src 'self' {connect}; img-src 'self' data:; style-src 'self'; script-src 'self'{scripts}; frame-src {frames}; frame-ancestors 'none'; form-action 'self'";
         return page.ToResult(status);
     }
 

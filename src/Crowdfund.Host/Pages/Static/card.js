@@ -1,7 +1,8 @@
 // The card step of a pledge: ask our API for a card setup (waiting in line under a rush), confirm it at the payment
 // provider, then follow the setup on our API until the provider's webhook has settled it. With the Stripe emulator the
 // confirmation is the emulator's test-mode form post (a "simple" cross-origin request whose answer the page does not
-// need: the outcome comes back through our API). Against Stripe itself this is where Stripe.js confirmCardSetup goes.
+// need: the outcome comes back through our API). Against Stripe itself it is Stripe.js's confirmCardSetup with its card
+// field, Stripe.js loaded from Stripe only then (that path needs Stripe's servers, which the tests here cannot reach).
 "use strict";
 window.crowdfundCard = (() => {
   const texts = JSON.parse(document.getElementById("texts").textContent);
@@ -9,8 +10,17 @@ window.crowdfundCard = (() => {
   const say = (el, text) => { el.textContent = text; };
   const format = (text, ...values) => values.reduce((t, v, i) => t.replace(`{${i}}`, v), text);
 
+  let stripeJs = null;
+  const loadStripe = key => stripeJs ??= new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = "https://js.stripe.com/v3/";
+    script.onload = () => resolve(window.Stripe(key));
+    script.onerror = reject;
+    document.head.append(script);
+  });
+
   async function setup(section, method) {
-    const { pledge, token, emulator } = section.dataset;
+    const { pledge, token, emulator, stripeKey } = section.dataset;
     const status = section.querySelector("#card-status");
     const auth = { Authorization: `Bearer ${token}` };
     const url = `/v1/pledges/${pledge}/payment-setup`;
@@ -24,12 +34,19 @@ window.crowdfundCard = (() => {
       answer = await response.json();
     }
     if (!response.ok || !answer.clientSecret) { say(status, texts.error); return false; }
-    if (!emulator) { say(status, texts.error); return false; }
     const before = answer.failure?.message ?? null;
-    await fetch(`${emulator}/v1/setup_intents/${encodeURIComponent(answer.setupIntentId)}/confirm`, {
-      method: "POST", mode: "no-cors",
-      body: new URLSearchParams({ key: answer.publishableKey, client_secret: answer.clientSecret, payment_method: method }),
-    });
+    if (emulator) {
+      await fetch(`${emulator}/v1/setup_intents/${encodeURIComponent(answer.setupIntentId)}/confirm`, {
+        method: "POST", mode: "no-cors",
+        body: new URLSearchParams({ key: answer.publishableKey, client_secret: answer.clientSecret, payment_method: method }),
+      });
+    } else if (stripeKey && section.card) {
+      const result = await (await loadStripe(stripeKey)).confirmCardSetup(answer.clientSecret, { payment_method: { card: section.card } });
+      if (result.error) { say(status, `${texts.cardRefused} (${result.error.message})`); return false; }
+    } else {
+      say(status, texts.error);
+      return false;
+    }
     for (let i = 0; i < 60; i++) {
       await sleep(250);
       const now = await (await fetch(url, { headers: auth })).json();
@@ -60,14 +77,23 @@ window.crowdfundCard = (() => {
   // its answer names the bank's confirmation page, which sends the backer back here. (Stripe.js confirmCardPayment
   // does the same in a frame of its own.)
   async function authenticate(button) {
-    const { pledge, token, emulator } = button.dataset;
+    const { pledge, token, emulator, stripeKey } = button.dataset;
     const status = document.getElementById("authenticate-status");
     say(status, texts.authenticating);
     const answer = await (await fetch(`/v1/pledges/${pledge}/payment`, { headers: { Authorization: `Bearer ${token}` } })).json();
     const action = answer.payment?.action;
-    if (!action || !emulator) { say(status, texts.error); return; }
+    if (!action || !(emulator || stripeKey)) { say(status, texts.error); return; }
     const back = new URL(location.href);
     ["payment_intent", "payment_intent_client_secret", "redirect_status"].forEach(k => back.searchParams.delete(k));
+    if (!emulator) {
+      // Stripe.js shows the bank's challenge in a frame of its own and answers when it is done.
+      const result = await (await loadStripe(stripeKey)).confirmCardPayment(action.clientSecret,
+        action.paymentMethodId ? { payment_method: action.paymentMethodId } : {});
+      if (result.error) { say(status, result.error.message ?? texts.error); return; }
+      back.searchParams.set("redirect_status", "succeeded");
+      location.href = back.href;
+      return;
+    }
     const body = new URLSearchParams({ key: answer.publishableKey, client_secret: action.clientSecret, return_url: back.href });
     if (action.paymentMethodId) body.set("payment_method", action.paymentMethodId);
     const intent = await (await fetch(`${emulator}/v1/payment_intents/${encodeURIComponent(action.paymentIntentId)}/confirm`,
@@ -103,6 +129,12 @@ window.crowdfundCard = (() => {
 
   const section = document.getElementById("card-step");
   if (section) wire(section, document.documentElement.lang);
+  if (section?.dataset.stripeKey) {
+    loadStripe(section.dataset.stripeKey).then(stripe => {
+      section.card = stripe.elements().create("card");
+      section.card.mount("#card-element");
+    }).catch(() => say(section.querySelector("#card-status"), texts.error));
+  }
   const confirm = document.getElementById("authenticate");
   confirm?.addEventListener("click", async () => {
     confirm.disabled = true;
