@@ -89,6 +89,16 @@ use_mail() {
   echo "Mail: no Crowdfund__Mail__Smtp__Host; mail to backers is written as .eml files to $Crowdfund__Mail__Folder"
 }
 
+# The browser tests drive Debian's headless Chromium through Debian's chromedriver; install both when missing
+# (CI runs as root on a clean Debian machine; elsewhere sudo asks).
+need_browser() {
+  [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && return
+  echo "test: installing Debian's chromium and chromium-driver for the browser tests"
+  local apt=(apt-get); [ "$(id -u)" = 0 ] || apt=(sudo apt-get)
+  DEBIAN_FRONTEND=noninteractive "${apt[@]}" update -qq
+  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq chromium chromium-driver >/dev/null
+}
+
 build() {
   need_dotnet
   dotnet build Crowdfund.sln -c "$CONFIG" -nologo -v q -clp:ErrorsOnly
@@ -131,6 +141,7 @@ case "$cmd" in
     wait "$HOST_PID" || wait "$HOST_PID"
     ;;
   test)
+    need_browser
     build
     use_db crowdfund_test fresh
     export CROWDFUND_DB="$DB"

@@ -1,5 +1,6 @@
 using Crowdfund.Host.Factory;
 using Crowdfund.Host.Fulfilment;
+using Crowdfund.Host.Pages;
 using Crowdfund.Host.Partners;
 using Crowdfund.Host.Payments;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -30,6 +31,7 @@ public static class EndpointMappings
         app.MapFulfilment();
         app.MapStages();
         app.MapShipments();
+        app.MapCrowdfundPages();
         return app;
     }
 }

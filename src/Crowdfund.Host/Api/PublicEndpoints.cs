@@ -89,7 +89,7 @@ public static class PublicEndpoints
     /// Orders are made of collected pledges only (some refunded or disputed since): the pledges backers poll during a
     /// rush never cost a database read for one.
     /// </summary>
-    private static bool MayHaveOrder(PledgeStatus status) =>
+    internal static bool MayHaveOrder(PledgeStatus status) =>
         status is PledgeStatus.Collected or PledgeStatus.PartiallyRefunded or PledgeStatus.Refunded or PledgeStatus.Disputed;
 
     private static async Task<Results<Ok<PledgeResponse>, ProblemHttpResult>> ChangePledgeAsync(Guid id, HttpRequest request,

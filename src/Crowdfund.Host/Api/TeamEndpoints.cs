@@ -44,13 +44,15 @@ public static class TeamEndpoints
     private static async ValueTask<object?> RequireTeamKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var expected = context.HttpContext.RequestServices.GetRequiredService<IOptions<EdgeSettings>>().Value.TeamApiKey;
-        var given = PledgeTokens.FromHeader(context.HttpContext.Request);
-        // Compare hashes in constant time, so neither the length nor a matching prefix shows in the timing.
-        if (given is null || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)),
-                SHA256.HashData(Encoding.UTF8.GetBytes(given))))
-            return ApiProblems.For(Refusal.Unauthorized);
+        if (!IsTeamKey(expected, PledgeTokens.FromHeader(context.HttpContext.Request))) return ApiProblems.For(Refusal.Unauthorized);
         return await next(context);
     }
+
+    /// <summary>Whether <paramref name="given"/> is the team key (the API's bearer token, the dashboard's sign-in form).</summary>
+    internal static bool IsTeamKey(string expected, string? given) =>
+        // Compare hashes in constant time, so neither the length nor a matching prefix shows in the timing.
+        given is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)),
+            SHA256.HashData(Encoding.UTF8.GetBytes(given)));
 
     private static async Task<Results<Created<CampaignInfo>, ProblemHttpResult>> CreateAsync(HttpRequest request,
         IGrainFactory grains)

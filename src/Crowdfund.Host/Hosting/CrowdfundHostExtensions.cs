@@ -1,7 +1,8 @@
 using System.Net;
-using Crowdfund.Grains;
 using Crowdfund.Grains.Payments;
+using Crowdfund.Grains;
 using Crowdfund.Host.Api;
+using Crowdfund.Host.Pages;
 using Crowdfund.Infrastructure.Fulfilment;
 using Crowdfund.Infrastructure.Messaging;
 using Crowdfund.Infrastructure.Orleans;
@@ -74,6 +75,8 @@ public static class CrowdfundHostExtensions
         services.AddBackerMessages().AddBackerLinks();
         services.AddSingleton<IPartnerTopic, BatchTopic>();
         services.AddPartnerWebhooks(ManufacturingConfirmedV1.Type, ForecastUpdatedV1.Type, FinalQuantitiesV1.Type, OrderBatchV1.Type);
+        // After the migrations too: the page-view counter writes to its table.
+        services.AddCrowdfundPages();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         return builder;
     }

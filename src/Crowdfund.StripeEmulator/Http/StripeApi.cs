@@ -40,6 +40,9 @@ internal sealed partial class StripeApi(IEndpointRouteBuilder routes, Emulator e
         headers["Request-Id"] = requestId;
         headers["Stripe-Version"] = http.Headers.TryGetValue("Stripe-Version", out var version) && version.ToString().Length > 0 ? version.ToString() : emulator.ApiVersion;
         if (idempotencyKey is not null) headers["Idempotency-Key"] = idempotencyKey;
+        // Stripe's API answers any origin, so a page's script (Stripe.js, or a page driving this emulator) can read
+        // what a browser-side call returned, such as a payment's next_action.
+        if (publishable) headers.AccessControlAllowOrigin = "*";
 
         string? apiKey = null;
         var claimed = false;

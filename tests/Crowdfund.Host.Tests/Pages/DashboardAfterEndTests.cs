@@ -1,0 +1,68 @@
+using System.Net.Http.Json;
+using Crowdfund.Grains;
+using Crowdfund.Host.Tests.Partners;
+using Crowdfund.Testing;
+
+namespace Crowdfund.Host.Tests.Pages;
+
+/// <summary>
+/// The team's dashboard after the campaign's end, in a real browser on a host of its own (<see cref="MoneyHost"/>):
+/// the collection run with its failures and dropped pledges, the collected pledges in the appetite by country, and
+/// the batches to the manufacturer per country, each arriving without a reload.
+/// </summary>
+[NonParallelizable]
+public sealed class DashboardAfterEndTests
+{
+    private MoneyHost host = null!;
+
+    [OneTimeSetUp]
+    public async Task Start() => host = await MoneyHost.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task Stop() => await host.DisposeAsync();
+
+    [Test]
+    public async Task Dashboard_follows_the_collection_run_dropped_pledges_and_the_batches_per_country()
+    {
+        await using var receiver = await PartnerReceiver.StartAsync();
+        using var team = host.Team();
+        var slug = await host.LaunchAsync("pg-after", goalUnits: 1);
+        receiver.Secret = (await TestPartners.RegisterAsync(team, "factory", receiver.Url, slug)).SigningSecret;
+        await host.PledgeAsync(slug, "FR");
+        var unpaid = await host.PledgeAsync(slug, "DE", card: "pm_card_chargeCustomerFail");
+        await host.EndAsync(slug);
+        await host.StatusAsync(unpaid, "PaymentFailed");
+        await host.CollectionAsync(slug, "Running");
+
+        using var browser = Browser.Start(width: 1400, height: 2400, baseAddress: host.BaseAddress);
+        browser.SignIn(ApiHost.TeamKey, $"/team/c/{slug}");
+        string Figure(string name) => browser.Read($"#collection [data-figure={name}]");
+        Assert.That(browser.Attribute("#collection-state", "data-status"), Is.EqualTo("Running"));
+        Assert.That((Figure("charged"), Figure("failed"), Figure("action-required"), Figure("remaining"), Figure("dropped")),
+            Is.EqualTo(("1", "1", "0", "0", "0")));
+        Assert.That(browser.Read("#collection"), Does.Contain("charges/s").And.Contain("Estimated end"));
+        // Appetite by country counts the collected pledge, with the conversion from a saved card.
+        Assert.That(browser.Read("#appetite"), Does.Contain("FR 0 1 1 1 — 100 % 100 % 0 %").And.Contain("DE 0 1 1 0 — 100 % 0 % 0 %"));
+        Assert.That(browser.Read("#pipeline"), Does.Contain("Orders not frozen yet: the team has not set the address lock."));
+        browser.Until(_ => browser.Attribute("#dashboard", "data-live") == "open", TimeSpan.FromSeconds(30), "the live feed");
+        browser.Driver.ExecuteScript("window.notReloaded = true;");
+
+        // The fix window passes: the unpaid pledge is dropped, and the run finishes.
+        host.Clock.Advance(TimeSpan.FromDays(8));
+        await host.Grains.GetGrain<ICollectionGrain>(slug).WakeAsync();
+        await host.CollectionAsync(slug);
+        browser.Until(_ => Figure("dropped") == "1" && browser.Attribute("#collection-state", "data-status") == "Finished",
+            TimeSpan.FromSeconds(30), "the dropped pledge and the finished run, live");
+        Assert.That(browser.Read("#collection"), Does.Contain("DE EUR 0 €0.00 €0.00 1"), "Germany's dropped unit");
+
+        // The addresses lock; the orders are frozen into batches and pushed to the partner.
+        var locked = await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = host.Clock.GetUtcNow().AddDays(1) });
+        Assert.That(locked.IsSuccessStatusCode, await locked.Content.ReadAsStringAsync());
+        host.Clock.Advance(TimeSpan.FromDays(2));
+        browser.Until(_ => browser.Read("#pipeline").Contains("FR 1 1 1", StringComparison.Ordinal), TimeSpan.FromSeconds(60),
+            "France's order batched and delivered to the partner, live");
+        browser.Screenshot("team-dashboard-after-end");
+        Assert.That(browser.Read("#pipeline-waiting"), Does.StartWith("Orders frozen"));
+        Assert.That(browser.Driver.ExecuteScript("return window.notReloaded === true;"), Is.True, "the page was not reloaded");
+    }
+}
