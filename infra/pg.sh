@@ -80,8 +80,9 @@ pg_start() {
   if [ "$(id -u)" = 0 ]; then chown postgres "$PG_LOG"; chown -R postgres "$PG_RUN"; fi
   # The test projects run side by side, each with its own pools (up to 40 connections per connection string):
   # 100, the server's default, was refused under a full run ("too many clients"). Given at start so that data
-  # folders made before this setting get it too.
-  pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 -o "-c max_connections=400" start >/dev/null \
+  # folders made before this setting get it too. The port is given too, so CROWDFUND_PG_PORT wins over the one an
+  # older data folder (a copied worktree) has written in its configuration.
+  pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 -o "-c max_connections=400 -p $PG_PORT" start >/dev/null \
     || { tail -n 30 "$PG_LOG" >&2; exit 1; }
 }
 
