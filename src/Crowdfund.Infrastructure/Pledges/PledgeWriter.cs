@@ -167,9 +167,14 @@ public sealed partial class PledgeWriter : IPledgeWriter, IAsyncDisposable
                    tax, total, backer_name, backer_email, shipping_address::jsonb, token_hash, idempotency_key,
                    request_hash, created_at, hold_expires_at, created_at, locale
               FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+                   WITH ORDINALITY
                 AS t(id, campaign_id, tier_id, country, quantity, units, currency, subtotal, shipping, tax, total,
                      backer_name, backer_email, shipping_address, token_hash, idempotency_key, request_hash,
-                     created_at, hold_expires_at, locale)
+                     created_at, hold_expires_at, locale, position)
+             -- In key order: two batches sharing keys (a retry sent to two silos) then take the unique index's entries
+             -- in the same order and one waits for the other; in the callers' order they could deadlock. A key repeated
+             -- in the batch keeps its first copy, as before.
+             ORDER BY campaign_id, idempotency_key, position
             {onConflict}
             """, connection);
         var p = command.Parameters;
