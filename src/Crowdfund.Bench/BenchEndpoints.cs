@@ -42,7 +42,7 @@ internal static class BenchEndpoints
         // What the campaign's reminder does within a minute of the deadline, done at once.
         bench.MapPost("/campaigns/{slug}/deadline", async (string slug, IGrainFactory grains) =>
             Results.Ok(new { status = (await grains.GetGrain<ICampaignGrain>(slug).CheckDeadlineAsync()).ToString() }));
-        bench.MapGet("/memory", MemoryAsync);
+        bench.MapBenchMemory();
     }
 
     /// <summary>
@@ -65,20 +65,6 @@ internal static class BenchEndpoints
             }
         }
         return Results.Ok(new { synced });
-    }
-
-    /// <summary>The managed heap and the grain activations of this silo, to explain what the host's RSS does.</summary>
-    private static async Task<IResult> MemoryAsync(IGrainFactory grains)
-    {
-        var statistics = await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
-        var info = GC.GetGCMemoryInfo();
-        return Results.Ok(new
-        {
-            heapBytes = GC.GetTotalMemory(forceFullCollection: false),
-            committedBytes = info.TotalCommittedBytes,
-            activations = statistics.Sum(s => s.ActivationCount),
-            pledgeActivations = statistics.Where(s => s.GrainType.Contains("PledgeGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount),
-        });
     }
 
     private static async Task<IResult> CreateBaselineTierAsync(string id, int limit, NpgsqlDataSource db)

@@ -108,7 +108,7 @@ if (collectionChosen)
         }),
     };
     foreach (var run in runs)
-        await CollectionScenario.WriteTimelineAsync(Path.Combine(root, ".data", $"bench-collection-{CollectionScenario.FileName(run.Name)}.csv"), run);
+        await run.Memory.WriteTimelineAsync(Path.Combine(root, ".data", $"bench-collection-{CollectionScenario.FileName(run.Name)}.csv"));
     CollectionScenario.Print(runs);
     passed &= CollectionScenario.Passed(runs);
 }

@@ -46,7 +46,9 @@ internal static class BackerMail
         if (!MailboxAddress.TryParse(facts.BackerEmail, out var to))
             throw new OutboxDeliveryException("the backer's address cannot be used", permanent: true);
         var message = new MimeMessage { Subject = mail.Subject, Date = date, MessageId = MessageId(key, from.Domain) };
-        message.From.Add(from);
+        // A copy: MimeKit's address list subscribes to each address added to it, so the caller's sender, added as is,
+        // would hold every message composed with it (one per pledge charged) for as long as the sender lives.
+        message.From.Add(from.Clone());
         message.To.Add(new MailboxAddress(facts.BackerName, to.Address));
         // RFC 3834: written by a program, so that vacation responders stay quiet.
         message.Headers.Add("Auto-Submitted", "auto-generated");

@@ -21,11 +21,15 @@ public sealed class MailOptions
     public SmtpOptions Smtp { get; set; } = new();
 
     /// <summary>The sender when <see cref="From"/> is unset (the folder only: SMTP requires one).</summary>
-    public static readonly MailboxAddress DefaultFrom = new("Crowdfund", "no-reply@crowdfund.localhost");
+    public const string DefaultFrom = "Crowdfund <no-reply@crowdfund.localhost>";
 
     public bool UsesSmtp => !string.IsNullOrWhiteSpace(Smtp.Host);
 
-    public MailboxAddress Sender => From is { Length: > 0 } ? MailboxAddress.Parse(From) : DefaultFrom;
+    /// <summary>
+    /// A new address on each read: a MimeKit address is mutable and remembers the messages it was added to, so none is
+    /// shared through a static.
+    /// </summary>
+    public MailboxAddress Sender => MailboxAddress.Parse(From is { Length: > 0 } ? From : DefaultFrom);
 
     public string FolderPath => Folder is { Length: > 0 } ? Path.GetFullPath(Folder) : Path.Combine(Path.GetTempPath(), "crowdfund-mail");
 
