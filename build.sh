@@ -130,6 +130,8 @@ case "$cmd" in
     echo "Crowdfund: starting on http://127.0.0.1:$port (silo port $Crowdfund__Silo__SiloPort); Ctrl-C stops it."
     echo "  public:  curl http://127.0.0.1:$port/v1/campaigns/retro-phone?country=FR"
     echo "  team:    curl -H \"Authorization: Bearer \$(cat .data/team-api-key)\" http://127.0.0.1:$port/team/v1/campaigns/retro-phone/dashboard"
+    echo "  pages:   http://127.0.0.1:$port/c/retro-phone (the campaign page, by country and language)"
+    echo "           http://127.0.0.1:$port/team/c/retro-phone (the team's dashboard; sign in with the key in .data/team-api-key)"
     if [ -z "$EMULATOR_PID" ]; then
       exec dotnet "src/Crowdfund.Host/bin/$CONFIG/net10.0/Crowdfund.Host.dll" --contentRoot "$ROOT/src/Crowdfund.Host"
     fi
