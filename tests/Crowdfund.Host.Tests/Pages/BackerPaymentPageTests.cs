@@ -7,26 +7,17 @@ namespace Crowdfund.Host.Tests.Pages;
 /// own emulator and a domain clock the test moves past the deadline): what to do when the charge failed or the bank
 /// wants it confirmed, done from the page, up to the payment collected.
 /// </summary>
-[NonParallelizable]
-public sealed class BackerPaymentPageTests
+public sealed class BackerPaymentPageTests : MoneyHostFixture
 {
-    private MoneyHost host = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => host = await MoneyHost.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await host.DisposeAsync();
-
     [Test]
     public async Task Declined_charge_is_explained_in_the_backers_language_and_fixed_with_a_new_card_from_the_page()
     {
-        var slug = await host.LaunchAsync("pg-decline", goalUnits: 1);
-        var backer = await host.PledgeAsync(slug, "DE", card: "pm_card_chargeCustomerFail");
-        await host.EndAsync(slug);
-        await host.StatusAsync(backer, "PaymentFailed");
+        var slug = await Money.LaunchAsync("pg-decline", goalUnits: 1);
+        var backer = await Money.PledgeAsync(slug, "DE", card: "pm_card_chargeCustomerFail");
+        await Money.EndAsync(slug);
+        await Money.StatusAsync(backer, "PaymentFailed");
 
-        using var browser = Browser.Start("de-DE,de", baseAddress: host.BaseAddress);
+        using var browser = Browser.Start("de-DE,de", baseAddress: Money.BaseAddress);
         browser.Open(PagePath(backer));
         browser.Screenshot("pledge-payment-failed");
         Assert.That(browser.Find("#status").GetAttribute("data-status"), Is.EqualTo("PaymentFailed"));
@@ -49,12 +40,12 @@ public sealed class BackerPaymentPageTests
     [Test]
     public async Task Charge_the_bank_wants_confirmed_is_authenticated_from_the_page_and_collected()
     {
-        var slug = await host.LaunchAsync("pg-sca", goalUnits: 1);
-        var backer = await host.PledgeAsync(slug, "FR", card: "pm_card_authenticationRequired");
-        await host.EndAsync(slug);
-        await host.StatusAsync(backer, "ActionRequired");
+        var slug = await Money.LaunchAsync("pg-sca", goalUnits: 1);
+        var backer = await Money.PledgeAsync(slug, "FR", card: "pm_card_authenticationRequired");
+        await Money.EndAsync(slug);
+        await Money.StatusAsync(backer, "ActionRequired");
 
-        using var browser = Browser.Start("fr-FR,fr", baseAddress: host.BaseAddress);
+        using var browser = Browser.Start("fr-FR,fr", baseAddress: Money.BaseAddress);
         browser.Open(PagePath(backer));
         browser.Screenshot("pledge-action-required");
         Assert.That(browser.Text("#status"), Is.EqualTo("Votre banque demande une confirmation"));

@@ -10,31 +10,22 @@ namespace Crowdfund.Host.Tests.Pages;
 /// the collection run with its failures and dropped pledges, the collected pledges in the appetite by country, and
 /// the batches to the manufacturer per country, each arriving without a reload.
 /// </summary>
-[NonParallelizable]
-public sealed class DashboardAfterEndTests
+public sealed class DashboardAfterEndTests : MoneyHostFixture
 {
-    private MoneyHost host = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => host = await MoneyHost.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await host.DisposeAsync();
-
     [Test]
     public async Task Dashboard_follows_the_collection_run_dropped_pledges_and_the_batches_per_country()
     {
         await using var receiver = await PartnerReceiver.StartAsync();
-        using var team = host.Team();
-        var slug = await host.LaunchAsync("pg-after", goalUnits: 1);
+        using var team = Money.Team();
+        var slug = await Money.LaunchAsync("pg-after", goalUnits: 1);
         receiver.Secret = (await TestPartners.RegisterAsync(team, "factory", receiver.Url, slug)).SigningSecret;
-        await host.PledgeAsync(slug, "FR");
-        var unpaid = await host.PledgeAsync(slug, "DE", card: "pm_card_chargeCustomerFail");
-        await host.EndAsync(slug);
-        await host.StatusAsync(unpaid, "PaymentFailed");
-        await host.CollectionAsync(slug, "Running");
+        await Money.PledgeAsync(slug, "FR");
+        var unpaid = await Money.PledgeAsync(slug, "DE", card: "pm_card_chargeCustomerFail");
+        await Money.EndAsync(slug);
+        await Money.StatusAsync(unpaid, "PaymentFailed");
+        await Money.CollectionAsync(slug, "Running");
 
-        using var browser = Browser.Start(width: 1400, height: 2400, baseAddress: host.BaseAddress);
+        using var browser = Browser.Start(width: 1400, height: 2400, baseAddress: Money.BaseAddress);
         browser.SignIn(ApiHost.TeamKey, $"/team/c/{slug}");
         string Figure(string name) => browser.Read($"#collection [data-figure={name}]");
         Assert.That(browser.Attribute("#collection-state", "data-status"), Is.EqualTo("Running"));
@@ -48,17 +39,17 @@ public sealed class DashboardAfterEndTests
         browser.Driver.ExecuteScript("window.notReloaded = true;");
 
         // The fix window passes: the unpaid pledge is dropped, and the run finishes.
-        host.Clock.Advance(TimeSpan.FromDays(8));
-        await host.Grains.GetGrain<ICollectionGrain>(slug).WakeAsync();
-        await host.CollectionAsync(slug);
+        Money.Clock.Advance(TimeSpan.FromDays(8));
+        await Money.Grains.GetGrain<ICollectionGrain>(slug).WakeAsync();
+        await Money.CollectionAsync(slug);
         browser.Until(_ => Figure("dropped") == "1" && browser.Attribute("#collection-state", "data-status") == "Finished",
             TimeSpan.FromSeconds(30), "the dropped pledge and the finished run, live");
         Assert.That(browser.Read("#collection"), Does.Contain("DE EUR 0 €0.00 €0.00 1"), "Germany's dropped unit");
 
         // The addresses lock; the orders are frozen into batches and pushed to the partner.
-        var locked = await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = host.Clock.GetUtcNow().AddDays(1) });
+        var locked = await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = Money.Clock.GetUtcNow().AddDays(1) });
         Assert.That(locked.IsSuccessStatusCode, await locked.Content.ReadAsStringAsync());
-        host.Clock.Advance(TimeSpan.FromDays(2));
+        Money.Clock.Advance(TimeSpan.FromDays(2));
         browser.Until(_ => browser.Read("#pipeline").Contains("FR 1 1 1", StringComparison.Ordinal), TimeSpan.FromSeconds(60),
             "France's order batched and delivered to the partner, live");
         browser.Screenshot("team-dashboard-after-end");

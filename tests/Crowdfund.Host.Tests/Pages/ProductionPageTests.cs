@@ -9,28 +9,19 @@ namespace Crowdfund.Host.Tests.Pages;
 /// posted so far on the campaign page, and on the backer's page the production timeline and the order with its
 /// shipment's tracking number.
 /// </summary>
-[NonParallelizable]
-public sealed class ProductionPageTests
+public sealed class ProductionPageTests : MoneyHostFixture
 {
-    private MoneyHost host = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => host = await MoneyHost.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await host.DisposeAsync();
-
     [Test]
     public async Task Campaign_page_shows_the_stages_posted_so_far_in_the_backers_language()
     {
-        var slug = await host.LaunchAsync("pg-stages", goalUnits: 1);
-        using var team = host.Team();
+        var slug = await Money.LaunchAsync("pg-stages", goalUnits: 1);
+        using var team = Money.Team();
         var partner = await TestPartners.RegisterAsync(team, "factory", "https://factory.example/hooks", slug);
-        using var factory = partner.Client(host.BaseAddress);
+        using var factory = partner.Client(Money.BaseAddress);
         await PostStageAsync(factory, slug, new { stage = "mass-production", date = "2026-03-02", note = "Linie 2 läuft." });
         await PostStageAsync(factory, slug, new { stage = "tooling", date = "2026-01-10" });
 
-        using var browser = Browser.Start("de-DE,de", baseAddress: host.BaseAddress);
+        using var browser = Browser.Start("de-DE,de", baseAddress: Money.BaseAddress);
         browser.Open($"/c/{slug}");
         browser.Screenshot("campaign-stages");
         var stages = browser.Driver.FindElements(OpenQA.Selenium.By.CssSelector(".stages .timeline li"));
@@ -41,25 +32,25 @@ public sealed class ProductionPageTests
     [Test]
     public async Task Backers_page_shows_the_production_timeline_and_the_order_with_its_tracking_number()
     {
-        var slug = await host.LaunchAsync("pg-track", goalUnits: 1);
-        var backer = await host.PledgeAsync(slug, "FR");
-        await host.EndAsync(slug);
-        await host.CollectionAsync(slug);
-        using var team = host.Team();
+        var slug = await Money.LaunchAsync("pg-track", goalUnits: 1);
+        var backer = await Money.PledgeAsync(slug, "FR");
+        await Money.EndAsync(slug);
+        await Money.CollectionAsync(slug);
+        using var team = Money.Team();
         var partner = await TestPartners.RegisterAsync(team, "factory", "https://factory.example/hooks", slug);
-        var locked = await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = host.Clock.GetUtcNow() });
+        var locked = await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = Money.Clock.GetUtcNow() });
         Assert.That(locked.StatusCode, Is.EqualTo(HttpStatusCode.OK), await locked.Content.ReadAsStringAsync());
         // The team's view does the freeze that fell due, as the fulfilment grain's reminder would within its period.
         Assert.That((await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var reference = (await host.PledgeViewAsync(backer)).GetProperty("order").GetProperty("reference").GetString()!;
-        using var factory = partner.Client(host.BaseAddress);
+        var reference = (await Money.PledgeViewAsync(backer)).GetProperty("order").GetProperty("reference").GetString()!;
+        using var factory = partner.Client(Money.BaseAddress);
         await PostStageAsync(factory, slug, new { stage = "tooling", date = "2026-01-10" });
         await PostStageAsync(factory, slug, new { stage = "left-factory", date = "2026-03-30" });
         var shipped = await factory.PostAsJsonAsync($"/partner/v1/campaigns/{slug}/shipments",
             new { orderReference = reference, carrier = "UPS", trackingNumber = "1Z999AA10123456784", shippedAt = "2026-04-01" });
         Assert.That(shipped.StatusCode, Is.EqualTo(HttpStatusCode.Created), await shipped.Content.ReadAsStringAsync());
 
-        using var browser = Browser.Start("fr-FR,fr", baseAddress: host.BaseAddress);
+        using var browser = Browser.Start("fr-FR,fr", baseAddress: Money.BaseAddress);
         browser.Open($"/pledges/{backer.Id}?token={Uri.EscapeDataString(backer.Token)}");
         browser.Screenshot("pledge-shipped");
         Assert.That(browser.Text("#status"), Is.EqualTo("Payée"));
