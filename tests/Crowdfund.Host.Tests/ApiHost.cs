@@ -21,6 +21,8 @@ public sealed class ApiHost
     public const string TeamKey = "test-team-key-that-is-long-enough";
     public const string TokenSecret = "a-token-secret-for-tests-only-0123456789";
     public const string WebhookSecret = "whsec_api_tests_0123456789abcdef";
+    /// <summary>Small, so that every test run also runs through the directory cache's evictions.</summary>
+    public const int DirectoryCacheSize = 1000;
     private static WebApplicationFactory<Program>? factory;
     private static StripeEmulatorServer? emulator;
 
@@ -62,6 +64,7 @@ public sealed class ApiHost
         ["Crowdfund:Silo:ServiceId"] = cluster,
         ["Crowdfund:Silo:SiloPort"] = TestSilo.FreePort().ToString(),
         ["Crowdfund:Silo:GatewayPort"] = TestSilo.FreePort().ToString(),
+        ["Crowdfund:Silo:DirectoryCacheSize"] = DirectoryCacheSize.ToString(),
         ["Crowdfund:TeamApiKey"] = TeamKey,
         ["Crowdfund:TokenSecret"] = TokenSecret,
         ["Crowdfund:Stripe:ApiBase"] = Emulator.BaseUrl,

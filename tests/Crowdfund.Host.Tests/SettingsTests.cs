@@ -10,6 +10,7 @@ public sealed class SettingsTests
     [TestCase("ConnectionStrings:Crowdfund", "", "ConnectionStrings:Crowdfund")]
     [TestCase("Crowdfund:Silo:AdvertisedIP", "0.0.0.0", "Crowdfund:Silo:AdvertisedIP")]
     [TestCase("Crowdfund:PledgeWriter:QueueCapacity", "0", "Crowdfund:PledgeWriter:QueueCapacity")]
+    [TestCase("Crowdfund:Silo:DirectoryCacheSize", "0", "Crowdfund:Silo:DirectoryCacheSize")]
     public async Task A_bad_setting_stops_the_host_and_names_itself(string key, string value, string named)
     {
         var settings = ApiHost.Settings(TestSilo.NewClusterId("settings"));

@@ -67,6 +67,8 @@ public static class CrowdfundHostExtensions
                 endpoint.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, silo.GatewayPort);
             });
             orleans.Configure<ClusterMembershipOptions>(FailureDetection.Configure);
+            orleans.Services.AddOptions<GrainDirectoryOptions>().Configure<IOptions<SiloSettings>>((directory, silo) =>
+                directory.CacheSize = silo.Value.DirectoryCacheSize);
         });
         services.AddHostedService<DemoSeeder>();
         // After the silo: the setup queue calls pledge grains.
