@@ -222,11 +222,18 @@ public sealed class CollectionTests : MoneyHostFixture
         var backer = await Money.PledgeAsync(slug, "FR");
         using var team = Money.Team();
         await Http.AssertProblemAsync(await team.PostAsync($"/team/v1/campaigns/{slug}/collection/pause", null), 404, "collection-not-found");
-        // The provider answers slowly, so that the pause lands while the charge is in flight.
-        Money.Emulator.Faults = new FaultOptions { SlowRate = 1, SlowDelay = TimeSpan.FromSeconds(2) };
+        // The provider answers slowly, and the pause waits for the pledge's row to say its charge is under way (written
+        // before the call; the grain itself answers no one until the call is back), so that it lands while the charge is
+        // in flight: pausing as soon as the run started could land before its first pass had read the pledge, and then
+        // nothing was charged while paused.
+        Money.Emulator.Faults = new FaultOptions { SlowRate = 1, SlowDelay = TimeSpan.FromSeconds(5) };
         try
         {
             await Money.EndAsync(slug);
+            await using (var connection = await TestDatabase.DataSource.OpenConnectionAsync())
+                await Eventually.Until(async () => await connection.ExecuteScalarAsync<string>(
+                    "SELECT status FROM pledges WHERE id = @id", new { id = Guid.Parse(backer.Id) }) == "PaymentPending",
+                    $"pledge {backer.Id}'s charge is under way");
             var paused = await Http.JsonAsync(await team.PostAsync($"/team/v1/campaigns/{slug}/collection/pause", null));
             Assert.That(paused.GetProperty("status").GetString(), Is.EqualTo("Paused"));
             await Money.StatusAsync(backer, "Collected");
