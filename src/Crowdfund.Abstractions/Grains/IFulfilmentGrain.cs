@@ -17,4 +17,10 @@ public interface IFulfilmentGrain : IGrainWithStringKey
 
     /// <summary>The handoff as the team watches it; does what fell due first (the freeze, resending).</summary>
     Task<FulfilmentResult> GetAsync();
+
+    /// <summary>
+    /// A pledge of the campaign became collected after the freeze (a dispute won): it is sent to the partner in a batch
+    /// of its own, and the batches are watched until acknowledged. Before the freeze, it does what fell due. Idempotent.
+    /// </summary>
+    Task OrderLateAsync();
 }

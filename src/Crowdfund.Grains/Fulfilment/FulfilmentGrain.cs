@@ -46,12 +46,25 @@ public sealed partial class FulfilmentGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (await StepAsync() is null && await store.AllAcknowledgedAsync(Id) && await this.GetReminder(Reminder) is { } reminder)
+        if (await StepAsync(late: true) is null && await store.AllAcknowledgedAsync(Id) && await this.GetReminder(Reminder) is { } reminder)
             await this.UnregisterReminder(reminder);
     }
 
-    /// <summary>Freezes when due, resends what timed out; returns what the freeze still waits for, or null once frozen.</summary>
-    private async Task<string?> StepAsync()
+    public async Task OrderLateAsync()
+    {
+        // The reminder may be gone (every batch was acknowledged): back until the new batches are acknowledged too.
+        if (await StepAsync(late: true) is null && !await store.AllAcknowledgedAsync(Id))
+        {
+            var period = options.Value.CheckPeriod;
+            await this.RegisterOrUpdateReminder(Reminder, period, period);
+        }
+    }
+
+    /// <summary>
+    /// Freezes when due, resends what timed out, and with <paramref name="late"/> batches the pledges collected since the
+    /// freeze (not on every read of the team's view); returns what the freeze still waits for, or null once frozen.
+    /// </summary>
+    private async Task<string?> StepAsync(bool late = false)
     {
         var state = await store.GetStateAsync(Id);
         if (state is null) return "the team has not set the address lock";
@@ -64,6 +77,8 @@ public sealed partial class FulfilmentGrain(
             LogFrozen(logger, Id, batches);
             return null;
         }
+        if (late && await store.BatchLateOrdersAsync(Id, options.Value.BatchSize, now) is > 0 and var batched)
+            LogLate(logger, Id, batched);
         var resent = await store.ResendAsync(Id, now - options.Value.AckTimeout, now);
         if (resent > 0) LogResent(logger, Id, resent);
         return null;
@@ -71,6 +86,9 @@ public sealed partial class FulfilmentGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId}: orders frozen into {Batches} batches for the partner")]
     private static partial void LogFrozen(ILogger logger, string campaignId, int batches);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId}: pledges collected after the freeze sent in {Batches} more batches")]
+    private static partial void LogLate(ILogger logger, string campaignId, int batches);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Campaign {CampaignId}: {Batches} batches not acknowledged in time, sent again")]
     private static partial void LogResent(ILogger logger, string campaignId, int batches);

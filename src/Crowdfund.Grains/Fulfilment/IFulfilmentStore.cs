@@ -18,6 +18,13 @@ public interface IFulfilmentStore
     /// </summary>
     Task<int?> FreezeAsync(string campaignId, int batchSize, DateTimeOffset now);
 
+    /// <summary>
+    /// After the freeze, in one transaction: every pledge that became collected since (a dispute won) becomes an order,
+    /// in batches of its country numbered after the country's last, queued for the partner. Returns the number of new
+    /// batches; zero before the freeze, or when there is none.
+    /// </summary>
+    Task<int> BatchLateOrdersAsync(string campaignId, int batchSize, DateTimeOffset now);
+
     /// <summary>Queues again every batch last sent before <paramref name="sentBefore"/> and not acknowledged, unless its last send is still waiting in the outbox.</summary>
     Task<int> ResendAsync(string campaignId, DateTimeOffset sentBefore, DateTimeOffset now);
 

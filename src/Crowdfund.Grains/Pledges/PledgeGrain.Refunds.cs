@@ -114,8 +114,13 @@ public sealed partial class PledgeGrain
             if (await pledges.GetAsync(this.GetPrimaryKey()) is not { } row) return;
             var now = clock.GetUtcNow();
             var known = await ledger.GetDisputeAsync(disputeId);
-            // A closed dispute stays closed, whatever arrives late.
-            if (known is { IsClosed: true }) return;
+            // A closed dispute stays closed, whatever arrives late. Won, the pledge may have missed the freeze: the
+            // handoff is asked again (idempotent), in case the first ask was lost with a silo.
+            if (known is { IsClosed: true })
+            {
+                if (known.Status == "won") await OrderLateAsync(row);
+                return;
+            }
             var dispute = (known ?? new PaymentDispute(disputeId, row.Id, "", paymentEvent.Amount ?? 0,
                     paymentEvent.Currency?.ToUpperInvariant() ?? row.Amounts.Currency, paymentEvent.DisputeReason, now, now))
                 with { Status = paymentEvent.DisputeStatus ?? "needs_response", UpdatedAt = now };
@@ -125,7 +130,15 @@ public sealed partial class PledgeGrain
             var update = status != row.Status && PledgeLifecycle.CanMove(row.Status, status)
                 ? Settling(row, row with { Status = status }, now)
                 : null;
-            if (await ledger.SaveDisputeAsync(dispute, update) == PledgeWrite.Written) return;
+            if (await ledger.SaveDisputeAsync(dispute, update) != PledgeWrite.Written) continue;
+            if (dispute.IsClosed && dispute.Status == "won") await OrderLateAsync(row);
+            return;
         }
     }
+
+    /// <summary>
+    /// A pledge disputed when its campaign's orders were frozen was left out of them; with the dispute won it is
+    /// collected again, and goes to the partner in a batch of its own.
+    /// </summary>
+    private Task OrderLateAsync(PledgeRecord row) => GrainFactory.GetGrain<IFulfilmentGrain>(row.CampaignId).OrderLateAsync();
 }

@@ -38,19 +38,59 @@ public sealed class FulfilmentStore(NpgsqlDataSource dataSource) : IFulfilmentSt
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        // The row lock orders the freeze after any address correction under way (they take it FOR SHARE), and makes a
-        // second freeze wait for the first, then find it done.
-        var frozen = await connection.QuerySingleAsync<(DateTimeOffset? FrozenAt, string? PartnerId)>("""
+        var frozen = await LockAsync(connection, tx, campaignId);
+        if (frozen.FrozenAt is not null)
+            return await connection.ExecuteScalarAsync<int>(
+                "SELECT count(*)::int FROM order_batches WHERE campaign_id = @campaignId", new { campaignId }, tx);
+        if (frozen.PartnerId is null) return null;
+        await BatchAsync(connection, tx, campaignId, frozen.PartnerId, batchSize, now);
+        await connection.ExecuteAsync("UPDATE fulfilments SET frozen_at = @now, updated_at = @now WHERE campaign_id = @campaignId",
+            new { campaignId, now }, tx);
+        var batches = await connection.ExecuteScalarAsync<int>(
+            "SELECT count(*)::int FROM order_batches WHERE campaign_id = @campaignId", new { campaignId }, tx);
+        await tx.CommitAsync();
+        return batches;
+    }
+
+    public async Task<int> BatchLateOrdersAsync(string campaignId, int batchSize, DateTimeOffset now)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        // Most calls find nothing: looked for without the lock first.
+        var late = await connection.ExecuteScalarAsync<bool>($"""
+            SELECT EXISTS (SELECT 1 FROM pledges p WHERE p.campaign_id = @campaignId AND p.status IN {OrderStatuses}
+                              AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = p.id))
+            """, new { campaignId });
+        if (!late) return 0;
+        await using var tx = await connection.BeginTransactionAsync();
+        var frozen = await LockAsync(connection, tx, campaignId);
+        if (frozen.FrozenAt is null || frozen.PartnerId is null) return 0;
+        var batches = await BatchAsync(connection, tx, campaignId, frozen.PartnerId, batchSize, now);
+        await tx.CommitAsync();
+        return batches;
+    }
+
+    /// <summary>
+    /// The campaign's handoff row, locked: the lock orders a freeze after any address correction under way (they take
+    /// it FOR SHARE), and makes a second freeze wait for the first, then find it done.
+    /// </summary>
+    private static async Task<(DateTimeOffset? FrozenAt, string? PartnerId)> LockAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, string campaignId) =>
+        await connection.QuerySingleAsync<(DateTimeOffset? FrozenAt, string? PartnerId)>("""
             SELECT f.frozen_at, p.partner_id
               FROM fulfilments f LEFT JOIN partner_campaigns p ON p.campaign_id = f.campaign_id
              WHERE f.campaign_id = @campaignId
                FOR UPDATE OF f
             """, new { campaignId }, tx);
-        if (frozen.FrozenAt is not null)
-            return await connection.ExecuteScalarAsync<int>(
-                "SELECT count(*)::int FROM order_batches WHERE campaign_id = @campaignId", new { campaignId }, tx);
-        if (frozen.PartnerId is null) return null;
-        var args = new { campaignId, partnerId = frozen.PartnerId, batchSize, now, topic = OrderBatchV1.Type, version = OrderBatchV1.Version };
+
+    /// <summary>
+    /// Every pledge of an order status without an order becomes one, in new batches queued for the partner; returns how
+    /// many batches it made. At the freeze that is every collected pledge. After it, a pledge that became collected
+    /// later (a dispute won) goes into a batch of its own country numbered after the country's last one.
+    /// </summary>
+    private static async Task<int> BatchAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string campaignId,
+        string partnerId, int batchSize, DateTimeOffset now)
+    {
+        var args = new { campaignId, partnerId, batchSize, now, topic = OrderBatchV1.Type, version = OrderBatchV1.Version };
         // Orders of a country in the order their pledges were confirmed, cut every batchSize: the batch ids are
         // "{campaign}-{country}-{0001}", the same whoever freezes.
         await connection.ExecuteAsync($"""
@@ -64,7 +104,13 @@ public sealed class FulfilmentStore(NpgsqlDataSource dataSource) : IFulfilmentSt
                    (row_number() OVER (PARTITION BY p.country ORDER BY p.confirmed_at, p.id) - 1) / @batchSize + 1 AS sequence
               FROM pledges p
               JOIN reward_tiers t ON t.campaign_id = p.campaign_id AND t.id = p.tier_id
-             WHERE p.campaign_id = @campaignId AND p.status IN {OrderStatuses};
+             WHERE p.campaign_id = @campaignId AND p.status IN {OrderStatuses}
+               AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = p.id);
+
+            UPDATE freezing f SET sequence = f.sequence + last.sequence
+              FROM (SELECT country, max(sequence) AS sequence FROM order_batches
+                     WHERE campaign_id = @campaignId GROUP BY country) last
+             WHERE last.country = f.country;
 
             INSERT INTO order_batches (id, campaign_id, partner_id, country, sequence, order_count, sku_units, status, created_at)
             SELECT @campaignId || '-' || lower(country) || '-' || lpad(sequence::text, 4, '0'), @campaignId, @partnerId,
@@ -83,16 +129,12 @@ public sealed class FulfilmentStore(NpgsqlDataSource dataSource) : IFulfilmentSt
               FROM freezing f
              ORDER BY f.country, f.sequence, f.id;
 
-            UPDATE order_batches SET sends = 1, last_sent_at = @now WHERE campaign_id = @campaignId;
-
-            {QueueBatches("order_batches", "1")} WHERE campaign_id = @campaignId;
-
-            UPDATE fulfilments SET frozen_at = @now, updated_at = @now WHERE campaign_id = @campaignId;
+            WITH sent AS (
+                UPDATE order_batches SET sends = 1, last_sent_at = @now WHERE campaign_id = @campaignId AND sends = 0
+                RETURNING id, campaign_id, sends)
+            {QueueBatches("sent", "sends")};
             """, args, tx, commandTimeout: 600);
-        var batches = await connection.ExecuteScalarAsync<int>(
-            "SELECT count(*)::int FROM order_batches WHERE campaign_id = @campaignId", new { campaignId }, tx);
-        await tx.CommitAsync();
-        return batches;
+        return await connection.ExecuteScalarAsync<int>("SELECT count(DISTINCT (country, sequence))::int FROM freezing", transaction: tx);
     }
 
     public async Task<int> ResendAsync(string campaignId, DateTimeOffset sentBefore, DateTimeOffset now)

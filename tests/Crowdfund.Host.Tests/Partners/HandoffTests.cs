@@ -21,6 +21,8 @@ public sealed class HandoffTests
     {
         // Small batches, so that one country needs several; quick outbox turns, so that a receiver back is served soon.
         settings["Crowdfund:Fulfilment:BatchSize"] = "2";
+        // The handoff's reminder does not come within a test: what a test sees happen was asked for, not a tick's.
+        settings["Crowdfund:Fulfilment:CheckPeriod"] = "01:00:00";
         settings["Crowdfund:Outbox:Backoff"] = "00:00:00.200";
         settings["Crowdfund:Outbox:MaxBackoff"] = "00:00:01";
         settings["Crowdfund:Outbox:RetryDelay"] = "00:00:00.050";
@@ -192,6 +194,45 @@ public sealed class HandoffTests
             Assert.That(resent.Body, Is.EqualTo(receiver.Processed.Single(p => p.Key == resent.Key).Body));
         var view = await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment"));
         Assert.That(view.GetProperty("batches").EnumerateArray().Select(b => b.GetProperty("sends").GetInt32()), Is.All.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_pledge_disputed_at_the_freeze_is_left_out_and_goes_to_the_partner_in_a_batch_of_its_own_once_the_dispute_is_won()
+    {
+        await using var receiver = await PartnerReceiver.StartAsync();
+        using var team = host.Team();
+        var slug = await host.LaunchAsync("late", goalUnits: 1);
+        var partner = await TestPartners.RegisterAsync(team, "late", receiver.Url, slug);
+        receiver.Secret = partner.SigningSecret;
+        var collected = await host.PledgeAsync(slug, "FR");
+        var disputed = await host.PledgeAsync(slug, "FR", card: "pm_card_createDispute");
+        await host.EndAsync(slug);
+        await host.CollectionAsync(slug);
+        await host.StatusAsync(disputed, "Disputed");
+
+        await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = host.Clock.GetUtcNow() });
+        var frozen = await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment"));
+        Assert.That(frozen.GetProperty("batches").EnumerateArray().Select(b => b.GetProperty("id").GetString()), Is.EqualTo(new[] { $"{slug}-fr-0001" }));
+        Assert.That((await OrdersAsync(slug)).Keys, Is.EqualTo(new[] { Guid.Parse(collected.Id) }), "the money of a disputed pledge is not settled");
+        await Eventually.Until(() => Task.FromResult(Batches(receiver.Processed).Count == 1), "the frozen batch pushed");
+
+        var dispute = host.Emulator.Disputes().Single(d => host.Emulator.Charges().Any(c => c.Id == d.ChargeId && c.Metadata.GetValueOrDefault("pledge_id") == disputed.Id));
+        host.Emulator.CloseDispute(dispute.Id, won: true);
+        await host.StatusAsync(disputed, "Collected");
+
+        await Eventually.Until(() => Task.FromResult(Batches(receiver.Processed).Count == 2), "the late batch pushed");
+        Assert.That(receiver.All.All(r => r.Valid));
+        var late = Batches(receiver.Processed).Single(r => r.Key != $"{slug}-fr-0001");
+        Assert.That(late.Key, Is.EqualTo($"{slug}-fr-0002"));
+        var orders = await OrdersAsync(slug);
+        Assert.That(late.Data.GetProperty("orders").EnumerateArray().Select(o => o.GetProperty("reference").GetString()),
+            Is.EqualTo(new[] { orders[Guid.Parse(disputed.Id)] }));
+        Assert.That(late.Data.GetProperty("orderCount").GetInt32(), Is.EqualTo(1));
+        var pipeline = (await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment")))
+            .GetProperty("countries").EnumerateArray().Single(c => c.GetProperty("country").GetString() == "FR");
+        Assert.That(pipeline.GetProperty("orders").GetInt32(), Is.EqualTo(2));
+        var view = await host.PledgeViewAsync(disputed);
+        Assert.That(view.GetProperty("order").GetProperty("reference").GetString(), Is.EqualTo(orders[Guid.Parse(disputed.Id)]));
     }
 
     /// <summary>The batches among what the partner received (the production-go notice comes too).</summary>
