@@ -165,6 +165,8 @@ internal static class DashboardPanels
             {Charts.Bars("Orders per country: acknowledged by the partner, then the rest", f.Countries.Select(c => new Charts.Bar(c.Country, c.Acknowledged, c.Orders - c.Acknowledged, $"{N(c.Acknowledged)}/{N(c.Orders)}")).ToList())}
             {Table("Orders per country at each step to the backers", ["Country", "Orders", "Batched", "Delivered", "Acknowledged", "Shipped"],
                 f.Countries.Select(c => new[] { c.Country, N(c.Orders), N(c.Batched), N(c.Delivered), N(c.Acknowledged), N(c.Shipped) }))}
+            {Html.When(f.Attention.Count > 0, Table("Orders the partner has whose pledge is no longer collected: tell the partner", ["Order", "Country", "Batch", "Pledge", "Shipped"],
+                f.Attention.Select(a => new[] { a.Reference, a.Country, a.BatchId, a.Status.ToString(), a.Shipped ? "yes" : "no" })))}
             """);
     }
 }

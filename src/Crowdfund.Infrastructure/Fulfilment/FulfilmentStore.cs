@@ -182,7 +182,20 @@ public sealed class FulfilmentStore(NpgsqlDataSource dataSource) : IFulfilmentSt
             """, new { campaignId });
         var batches = await BatchRows.HeadersAsync(connection, "b.campaign_id = @campaignId", new { campaignId });
         var countries = await PipelineAsync(connection, campaignId, state?.FrozenAt is not null);
-        return new FulfilmentView(campaignId, state?.PartnerId, state?.AddressLockAt, state?.FrozenAt, waiting, countries, batches);
+        var attention = state?.FrozenAt is null ? [] : await AttentionAsync(connection, campaignId);
+        return new FulfilmentView(campaignId, state?.PartnerId, state?.AddressLockAt, state?.FrozenAt, waiting, countries, batches, attention);
+    }
+
+    private static async Task<IReadOnlyList<OrderAttention>> AttentionAsync(NpgsqlConnection connection, string campaignId)
+    {
+        var rows = await connection.QueryAsync<(long Number, Guid PledgeId, string Country, string BatchId, string Status, bool Shipped)>($"""
+            SELECT o.number, o.id, o.country, o.batch_id, p.status, s.order_id IS NOT NULL
+              FROM orders o JOIN pledges p ON p.id = o.id LEFT JOIN shipments s ON s.order_id = o.id
+             WHERE o.campaign_id = @campaignId AND p.status NOT IN {OrderStatuses}
+             ORDER BY o.number
+            """, new { campaignId });
+        return rows.Select(r => new OrderAttention(BatchRows.Reference(r.Number), r.PledgeId, r.Country, r.BatchId,
+            Enum.Parse<PledgeStatus>(r.Status), r.Shipped)).ToList();
     }
 
     private static async Task<IReadOnlyList<CountryPipeline>> PipelineAsync(NpgsqlConnection connection, string campaignId, bool frozen)

@@ -19,7 +19,7 @@ public sealed class DashboardAfterEndTests : MoneyHostFixture
         using var team = Money.Team();
         var slug = await Money.LaunchAsync("pg-after", goalUnits: 1);
         receiver.Secret = (await TestPartners.RegisterAsync(team, "factory", receiver.Url, slug)).SigningSecret;
-        await Money.PledgeAsync(slug, "FR");
+        var paid = await Money.PledgeAsync(slug, "FR");
         var unpaid = await Money.PledgeAsync(slug, "DE", card: "pm_card_chargeCustomerFail");
         await Money.EndAsync(slug);
         await Money.StatusAsync(unpaid, "PaymentFailed");
@@ -54,6 +54,18 @@ public sealed class DashboardAfterEndTests : MoneyHostFixture
             "France's order batched and delivered to the partner, live");
         browser.Screenshot("team-dashboard-after-end");
         Assert.That(browser.Read("#pipeline-waiting"), Does.StartWith("Orders frozen"));
+        Assert.That(browser.Read("#pipeline"), Does.Not.Contain("no longer collected"));
+
+        // Refunded in full after the freeze: the partner has the order, and the team is shown it, live.
+        var refund = new HttpRequestMessage(HttpMethod.Post, $"/team/v1/pledges/{paid.Id}/refunds")
+        {
+            Content = JsonContent.Create(new { reason = "Asked by the backer" }),
+        };
+        refund.Headers.Add("Idempotency-Key", "dashboard-refund");
+        Assert.That((await team.SendAsync(refund)).IsSuccessStatusCode);
+        browser.Until(_ => browser.Read("#pipeline").Contains("no longer collected", StringComparison.Ordinal), TimeSpan.FromSeconds(30),
+            "the refunded order listed for the team, live");
+        Assert.That(browser.Read("#pipeline"), Does.Contain($"{slug}-fr-0001 Refunded no"));
         Assert.That(browser.Driver.ExecuteScript("return window.notReloaded === true;"), Is.True, "the page was not reloaded");
     }
 }

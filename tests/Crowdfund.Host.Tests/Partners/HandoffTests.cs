@@ -235,6 +235,40 @@ public sealed class HandoffTests
         Assert.That(view.GetProperty("order").GetProperty("reference").GetString(), Is.EqualTo(orders[Guid.Parse(disputed.Id)]));
     }
 
+    [Test]
+    public async Task An_order_refunded_in_full_after_the_freeze_stays_in_its_batch_and_is_listed_for_the_team_to_tell_the_partner()
+    {
+        await using var receiver = await PartnerReceiver.StartAsync();
+        using var team = host.Team();
+        var slug = await host.LaunchAsync("attention", goalUnits: 1);
+        var partner = await TestPartners.RegisterAsync(team, "attention", receiver.Url, slug);
+        receiver.Secret = partner.SigningSecret;
+        var kept = await host.PledgeAsync(slug, "DE");
+        var refunded = await host.PledgeAsync(slug, "DE");
+        await host.EndAsync(slug);
+        await host.CollectionAsync(slug);
+        await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = host.Clock.GetUtcNow() });
+        var frozen = await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment"));
+        Assert.That(frozen.GetProperty("attention").GetArrayLength(), Is.Zero);
+
+        var refund = new HttpRequestMessage(HttpMethod.Post, $"/team/v1/pledges/{refunded.Id}/refunds")
+        {
+            Content = JsonContent.Create(new { reason = "Asked by the backer" }),
+        };
+        refund.Headers.Add("Idempotency-Key", "attention-refund");
+        Assert.That((await team.SendAsync(refund)).IsSuccessStatusCode);
+        await host.StatusAsync(refunded, "Refunded");
+
+        var view = await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment"));
+        var orders = await OrdersAsync(slug);
+        var attention = view.GetProperty("attention").EnumerateArray().ToList();
+        Assert.That(attention.Select(a => (a.GetProperty("reference").GetString(), a.GetProperty("pledgeId").GetString(),
+                a.GetProperty("country").GetString(), a.GetProperty("batchId").GetString(), a.GetProperty("status").GetString(),
+                a.GetProperty("shipped").GetBoolean())),
+            Is.EqualTo(new[] { (orders[Guid.Parse(refunded.Id)], refunded.Id, "DE", $"{slug}-de-0001", "Refunded", false) }));
+        Assert.That(orders.Keys, Is.EquivalentTo(new[] { Guid.Parse(kept.Id), Guid.Parse(refunded.Id) }), "the batch does not change");
+    }
+
     /// <summary>The batches among what the partner received (the production-go notice comes too).</summary>
     private static List<PartnerReceiver.Received> Batches(IEnumerable<PartnerReceiver.Received> received) =>
         received.Where(r => r.Event == "partner.batch").ToList();

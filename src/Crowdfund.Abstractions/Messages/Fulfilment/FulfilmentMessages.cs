@@ -42,8 +42,22 @@ public sealed record CountryPipeline(
     [property: Id(4)] int Acknowledged,
     [property: Id(5)] int Shipped);
 
+/// <summary>
+/// An order the partner has whose pledge is no longer collected: refunded in full, or disputed, after the freeze. Its
+/// batch does not change (the partner has it); the team tells the partner, before the parcel ships if it has not.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("crowdfund.OrderAttention")]
+public sealed record OrderAttention(
+    [property: Id(0)] string Reference,
+    [property: Id(1)] Guid PledgeId,
+    [property: Id(2)] string Country,
+    [property: Id(3)] string BatchId,
+    [property: Id(4)] PledgeStatus Status,
+    [property: Id(5)] bool Shipped);
+
 /// <summary>The handoff as the team sees it.</summary>
 /// <param name="Waiting">What the freeze still waits for, in words, or null once frozen.</param>
+/// <param name="Attention">The orders whose pledge is no longer collected, oldest order first.</param>
 [GenerateSerializer, Immutable, Alias("crowdfund.FulfilmentView")]
 public sealed record FulfilmentView(
     [property: Id(0)] string CampaignId,
@@ -52,7 +66,8 @@ public sealed record FulfilmentView(
     [property: Id(3)] DateTimeOffset? FrozenAt,
     [property: Id(4)] string? Waiting,
     [property: Id(5)] IReadOnlyList<CountryPipeline> Countries,
-    [property: Id(6)] IReadOnlyList<BatchHeader> Batches);
+    [property: Id(6)] IReadOnlyList<BatchHeader> Batches,
+    [property: Id(7)] IReadOnlyList<OrderAttention> Attention);
 
 [GenerateSerializer, Immutable, Alias("crowdfund.FulfilmentResult")]
 public sealed record FulfilmentResult([property: Id(0)] Refusal Refusal, [property: Id(1)] FulfilmentView? Fulfilment)
