@@ -106,7 +106,19 @@ internal sealed class Browser : IDisposable
             var wait = new WebDriverWait(Driver, within) { PollingInterval = TimeSpan.FromMilliseconds(50) };
             // The live pages redraw their parts: an element found a moment ago may be replaced before it is read.
             wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
-            wait.Until(condition);
+            wait.Until(d =>
+            {
+                try
+                {
+                    return condition(d);
+                }
+                catch (UnknownErrorException e) when (e.Message.Contains("does not belong to the document", StringComparison.Ordinal))
+                {
+                    // The same stale element, as chromedriver words it when the page navigated away between finding
+                    // the element and reading it (seen on the sign-in form's answer): read again on the next poll.
+                    return false;
+                }
+            });
         }
         catch (WebDriverTimeoutException)
         {
