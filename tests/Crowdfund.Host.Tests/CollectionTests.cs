@@ -177,18 +177,18 @@ public sealed class CollectionTests : MoneyHostFixture
         await Money.StatusAsync(backer, "Collected");
         using var team = Money.Team();
 
-        var tooMuch = await RefundAsync(team, backer, "too-much", backer.Total + 1);
+        var tooMuch = await MoneyHost.RefundAsync(team, backer, "too-much", backer.Total + 1);
         await Http.AssertProblemAsync(tooMuch, 422, "refund-exceeds-collected");
-        var part = await RefundAsync(team, backer, "part", 1000);
+        var part = await MoneyHost.RefundAsync(team, backer, "part", 1000);
         Assert.That((int)part.StatusCode, Is.EqualTo(200), await part.Content.ReadAsStringAsync());
-        var again = await RefundAsync(team, backer, "part", 1000);
+        var again = await MoneyHost.RefundAsync(team, backer, "part", 1000);
         var answer = await Http.JsonAsync(again);
         Assert.That(answer.GetProperty("pledgeStatus").GetString(), Is.EqualTo("PartiallyRefunded"));
         Assert.That(answer.GetProperty("refunded").GetInt64(), Is.EqualTo(1000));
-        var rest = await Http.JsonAsync(await RefundAsync(team, backer, "rest", null));
+        var rest = await Http.JsonAsync(await MoneyHost.RefundAsync(team, backer, "rest", null));
         Assert.That(rest.GetProperty("amount").GetInt64(), Is.EqualTo(backer.Total - 1000));
         Assert.That(rest.GetProperty("pledgeStatus").GetString(), Is.EqualTo("Refunded"));
-        await Http.AssertProblemAsync(await RefundAsync(team, backer, "more", 1), 409, "refund-not-allowed");
+        await Http.AssertProblemAsync(await MoneyHost.RefundAsync(team, backer, "more", 1), 409, "refund-not-allowed");
 
         Assert.That(Money.Emulator.Refunds().Where(r => ChargesOf(backer).Any(c => c.Id == r.ChargeId)).Select(r => r.Amount),
             Is.EqualTo(new[] { 1000L, backer.Total - 1000 }));
@@ -209,7 +209,7 @@ public sealed class CollectionTests : MoneyHostFixture
 
         var dispute = Money.Emulator.Disputes().Single(d => ChargesOf(backer).Any(c => c.Id == d.ChargeId));
         using (var team = Money.Team())
-            await Http.AssertProblemAsync(await RefundAsync(team, backer, "during-dispute", null), 409, "refund-not-allowed");
+            await Http.AssertProblemAsync(await MoneyHost.RefundAsync(team, backer, "during-dispute", null), 409, "refund-not-allowed");
         Money.Emulator.CloseDispute(dispute.Id, won: true);
         await Money.StatusAsync(backer, "Collected");
         await AssertReconciledAsync(slug);
@@ -269,16 +269,6 @@ public sealed class CollectionTests : MoneyHostFixture
         var management = Money.Grains.GetGrain<IManagementGrain>(0);
         await Eventually.Until(async () => !(await management.GetActiveGrains(pledges.First().Type)).Any(pledges.Contains),
             "no pledge of the finished run is still activated");
-    }
-
-    private static Task<HttpResponseMessage> RefundAsync(HttpClient team, Backer backer, string key, long? amount)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/team/v1/pledges/{backer.Id}/refunds")
-        {
-            Content = JsonContent.Create(new { amount, reason = "Asked by the backer" }),
-        };
-        request.Headers.Add("Idempotency-Key", key);
-        return team.SendAsync(request);
     }
 
     private List<ChargeSnapshot> ChargesOf(Backer backer) =>

@@ -179,6 +179,31 @@ internal sealed class MoneyHost : IAsyncDisposable
         return view;
     }
 
+    /// <summary>
+    /// Locks the addresses now and reads the team's fulfilment view, which does the freeze that fell due (as the
+    /// fulfilment grain's reminder would within its period); the view after it. Each answer must be a 200.
+    /// </summary>
+    public async Task<JsonElement> FreezeNowAsync(string slug)
+    {
+        using var team = Team();
+        var locked = await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = Clock.GetUtcNow() });
+        Assert.That(locked.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), await locked.Content.ReadAsStringAsync());
+        var view = await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment");
+        Assert.That(view.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), await view.Content.ReadAsStringAsync());
+        return await Http.JsonAsync(view);
+    }
+
+    /// <summary>The team refunds the pledge, <paramref name="amount"/> in minor units or in full when null.</summary>
+    public static Task<HttpResponseMessage> RefundAsync(HttpClient team, Backer backer, string key, long? amount)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/team/v1/pledges/{backer.Id}/refunds")
+        {
+            Content = JsonContent.Create(new { amount, reason = "Asked by the backer" }),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        return team.SendAsync(request);
+    }
+
     /// <summary>The pledge as its backer reads it (200, or the test fails with the answer).</summary>
     public async Task<JsonElement> PledgeViewAsync(Backer backer)
     {

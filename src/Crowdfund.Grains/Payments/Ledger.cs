@@ -54,6 +54,9 @@ public sealed record PaymentDispute(
     DateTimeOffset UpdatedAt)
 {
     public bool IsClosed => Status is "won" or "lost" or "warning_closed";
+
+    /// <summary>Closed in the merchant's favour: the pledge's money is collected again.</summary>
+    public bool IsWon => Status == "won";
 }
 
 /// <summary>

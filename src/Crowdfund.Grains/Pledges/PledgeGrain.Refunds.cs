@@ -118,20 +118,20 @@ public sealed partial class PledgeGrain
             // handoff is asked again (idempotent), in case the first ask was lost with a silo.
             if (known is { IsClosed: true })
             {
-                if (known.Status == "won") await OrderLateAsync(row);
+                if (known.IsWon) await OrderLateAsync(row);
                 return;
             }
             var dispute = (known ?? new PaymentDispute(disputeId, row.Id, "", paymentEvent.Amount ?? 0,
                     paymentEvent.Currency?.ToUpperInvariant() ?? row.Amounts.Currency, paymentEvent.DisputeReason, now, now))
                 with { Status = paymentEvent.DisputeStatus ?? "needs_response", UpdatedAt = now };
-            var status = dispute.IsClosed && dispute.Status == "won"
+            var status = dispute.IsWon
                 ? row.RefundedAmount > 0 ? PledgeStatus.PartiallyRefunded : PledgeStatus.Collected
                 : dispute.IsClosed ? row.Status : PledgeStatus.Disputed;
             var update = status != row.Status && PledgeLifecycle.CanMove(row.Status, status)
                 ? Settling(row, row with { Status = status }, now)
                 : null;
             if (await ledger.SaveDisputeAsync(dispute, update) != PledgeWrite.Written) continue;
-            if (dispute.IsClosed && dispute.Status == "won") await OrderLateAsync(row);
+            if (dispute.IsWon) await OrderLateAsync(row);
             return;
         }
     }

@@ -39,13 +39,13 @@ public sealed class FulfilmentStore(NpgsqlDataSource dataSource) : IFulfilmentSt
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         var frozen = await LockAsync(connection, tx, campaignId);
-        if (frozen.FrozenAt is not null)
-            return await connection.ExecuteScalarAsync<int>(
-                "SELECT count(*)::int FROM order_batches WHERE campaign_id = @campaignId", new { campaignId }, tx);
-        if (frozen.PartnerId is null) return null;
-        await BatchAsync(connection, tx, campaignId, frozen.PartnerId, batchSize, now);
-        await connection.ExecuteAsync("UPDATE fulfilments SET frozen_at = @now, updated_at = @now WHERE campaign_id = @campaignId",
-            new { campaignId, now }, tx);
+        if (frozen.FrozenAt is null)
+        {
+            if (frozen.PartnerId is null) return null;
+            await BatchAsync(connection, tx, campaignId, frozen.PartnerId, batchSize, now);
+            await connection.ExecuteAsync("UPDATE fulfilments SET frozen_at = @now, updated_at = @now WHERE campaign_id = @campaignId",
+                new { campaignId, now }, tx);
+        }
         var batches = await connection.ExecuteScalarAsync<int>(
             "SELECT count(*)::int FROM order_batches WHERE campaign_id = @campaignId", new { campaignId }, tx);
         await tx.CommitAsync();

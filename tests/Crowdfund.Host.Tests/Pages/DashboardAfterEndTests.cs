@@ -57,12 +57,7 @@ public sealed class DashboardAfterEndTests : MoneyHostFixture
         Assert.That(browser.Read("#pipeline"), Does.Not.Contain("no longer collected"));
 
         // Refunded in full after the freeze: the partner has the order, and the team is shown it, live.
-        var refund = new HttpRequestMessage(HttpMethod.Post, $"/team/v1/pledges/{paid.Id}/refunds")
-        {
-            Content = JsonContent.Create(new { reason = "Asked by the backer" }),
-        };
-        refund.Headers.Add("Idempotency-Key", "dashboard-refund");
-        Assert.That((await team.SendAsync(refund)).IsSuccessStatusCode);
+        Assert.That((await MoneyHost.RefundAsync(team, paid, "dashboard-refund", null)).IsSuccessStatusCode);
         browser.Until(_ => browser.Read("#pipeline").Contains("no longer collected", StringComparison.Ordinal), TimeSpan.FromSeconds(30),
             "the refunded order listed for the team, live");
         Assert.That(browser.Read("#pipeline"), Does.Contain($"{slug}-fr-0001 Refunded no"));

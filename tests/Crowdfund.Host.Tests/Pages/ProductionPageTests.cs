@@ -38,10 +38,7 @@ public sealed class ProductionPageTests : MoneyHostFixture
         await Money.CollectionAsync(slug);
         using var team = Money.Team();
         var partner = await TestPartners.RegisterAsync(team, "factory", "https://factory.example/hooks", slug);
-        var locked = await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = Money.Clock.GetUtcNow() });
-        Assert.That(locked.StatusCode, Is.EqualTo(HttpStatusCode.OK), await locked.Content.ReadAsStringAsync());
-        // The team's view does the freeze that fell due, as the fulfilment grain's reminder would within its period.
-        Assert.That((await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await Money.FreezeNowAsync(slug);
         var reference = (await Money.PledgeViewAsync(backer)).GetProperty("order").GetProperty("reference").GetString()!;
         using var factory = partner.Client(Money.BaseAddress);
         await PostStageAsync(factory, slug, new { stage = "tooling", date = "2026-01-10" });

@@ -269,10 +269,7 @@ public sealed class FactoryTests : MoneyHostFixture
         await Money.CollectionAsync(slug);
         using var team = Money.Team();
         var partner = await TestPartners.RegisterAsync(team, "factory", "https://factory.example/hooks", slug);
-        var locked = await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = Money.Clock.GetUtcNow() });
-        Assert.That(locked.StatusCode, Is.EqualTo(HttpStatusCode.OK), await locked.Content.ReadAsStringAsync());
-        // The team's view does the freeze that fell due, as the fulfilment grain's reminder would within its period.
-        Assert.That((await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await Money.FreezeNowAsync(slug);
         var references = new Dictionary<string, string>();
         foreach (var backer in backers)
         {

@@ -174,9 +174,7 @@ public sealed class HandoffTests
         await host.EndAsync(slug);
         await host.CollectionAsync(slug);
         await receiver.GoDownAsync();
-        await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = host.Clock.GetUtcNow() });
-        var batches = (await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment")))
-            .GetProperty("batches").GetArrayLength();
+        var batches = (await host.FreezeNowAsync(slug)).GetProperty("batches").GetArrayLength();
         Assert.That(batches, Is.EqualTo(3)); // ES: 3 orders in 2 batches of at most 2; US: 2 orders in 1
         await Eventually.Until(async () => await FailedRowsAsync(slug) == batches, "every delivery failing while the receiver is down");
 
@@ -210,8 +208,7 @@ public sealed class HandoffTests
         await host.CollectionAsync(slug);
         await host.StatusAsync(disputed, "Disputed");
 
-        await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = host.Clock.GetUtcNow() });
-        var frozen = await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment"));
+        var frozen = await host.FreezeNowAsync(slug);
         Assert.That(frozen.GetProperty("batches").EnumerateArray().Select(b => b.GetProperty("id").GetString()), Is.EqualTo(new[] { $"{slug}-fr-0001" }));
         Assert.That((await OrdersAsync(slug)).Keys, Is.EqualTo(new[] { Guid.Parse(collected.Id) }), "the money of a disputed pledge is not settled");
         await Eventually.Until(() => Task.FromResult(Batches(receiver.Processed).Count == 1), "the frozen batch pushed");
@@ -247,16 +244,10 @@ public sealed class HandoffTests
         var refunded = await host.PledgeAsync(slug, "DE");
         await host.EndAsync(slug);
         await host.CollectionAsync(slug);
-        await team.PutAsJsonAsync($"/team/v1/campaigns/{slug}/fulfilment/address-lock", new { at = host.Clock.GetUtcNow() });
-        var frozen = await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment"));
+        var frozen = await host.FreezeNowAsync(slug);
         Assert.That(frozen.GetProperty("attention").GetArrayLength(), Is.Zero);
 
-        var refund = new HttpRequestMessage(HttpMethod.Post, $"/team/v1/pledges/{refunded.Id}/refunds")
-        {
-            Content = JsonContent.Create(new { reason = "Asked by the backer" }),
-        };
-        refund.Headers.Add("Idempotency-Key", "attention-refund");
-        Assert.That((await team.SendAsync(refund)).IsSuccessStatusCode);
+        Assert.That((await MoneyHost.RefundAsync(team, refunded, "attention-refund", null)).IsSuccessStatusCode);
         await host.StatusAsync(refunded, "Refunded");
 
         var view = await Http.JsonAsync(await team.GetAsync($"/team/v1/campaigns/{slug}/fulfilment"));
